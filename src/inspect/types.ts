@@ -1,0 +1,22 @@
+import type { RuleId, Severity } from '../types.js'
+
+/**
+ * What a parser reports about one file before the engine knows where the file
+ * lives: the engine adds the path (and line, when there is one) to make a Finding.
+ */
+export interface Issue {
+  rule: RuleId
+  severity: Severity
+  message: string
+  fix: string
+  /** Byte offset inside the file, when the issue is about one spot. */
+  offset?: number
+}
+
+/** Facts for the BOM: flat, JSON-safe values only. */
+export type Facts = Record<string, string | number | boolean>
+
+export interface InspectResult {
+  facts: Facts
+  issues: Issue[]
+}

@@ -1,0 +1,102 @@
+/**
+ * The data model shared by every pipeline stage. Types are shaped so that wrong
+ * states cannot be written down: a finding always names its file, rule, severity
+ * and a fix; an artifact's digest is either computed or taken from an LFS pointer.
+ */
+
+export type Severity = 'error' | 'warning' | 'note'
+
+/** Stable rule ids; documented one section each in docs/rules.md. */
+export const RULE_IDS = [
+  'unsafe-serialization',
+  'unknown-global',
+  'unparseable-artifact',
+  'scan-incomplete',
+  'symlink-outside-tree',
+  'unsigned-model',
+  'signature-invalid',
+  'license-denied',
+  'license-missing',
+  'unpinned-dependency',
+  'unpinned-hub-reference'
+] as const
+export type RuleId = (typeof RULE_IDS)[number]
+
+export interface Finding {
+  rule: RuleId
+  severity: Severity
+  /** Repo-relative path with `/` separators. */
+  path: string
+  /** 1-based line for text files, null when the finding is about the whole file. */
+  line: number | null
+  /** What is wrong, in one or two sentences. */
+  message: string
+  /** How to fix it. */
+  fix: string
+}
+
+export type ArtifactKind =
+  | 'model'
+  | 'dataset'
+  | 'dependency-manifest'
+  | 'model-card'
+  | 'dataset-card'
+  | 'signature'
+
+export type ChangeType = 'added' | 'modified' | 'removed' | 'renamed' | 'unchanged'
+
+export interface LfsPointer {
+  oid: string
+  size: number
+}
+
+export interface Artifact {
+  path: string
+  kind: ArtifactKind
+  /** Format decided from content (e.g. `pytorch-zip`, `safetensors`, `gguf`). */
+  format: string
+  change: ChangeType
+  /** For renames: the path on the base side. */
+  oldPath?: string
+  /** Size of the artifact's content in bytes (for an LFS pointer, the size it points to). */
+  size: number
+  /** SHA-256 of the content, hex (for an LFS pointer, its oid). Null only for removed files. */
+  sha256: string | null
+  lfs: LfsPointer | null
+  signature: Record<string, unknown> | null
+  license: string | null
+  /** Format facts from inspection, for the BOM (later issues add more). */
+  facts: Record<string, string | number | boolean>
+}
+
+export interface Dependency {
+  /** Manifest the dependency was declared in. */
+  path: string
+  line: number | null
+  ecosystem: 'pypi' | 'npm' | 'conda'
+  name: string
+  /** The version specifier as written, or null when none. */
+  specifier: string | null
+  /** Exact version when pinned with `==`/exact semver, else null. */
+  version: string | null
+  pinned: boolean
+  ml: boolean
+  purl: string
+}
+
+export type ScanMode = 'tree' | 'change'
+export type Verdict = 'pass' | 'fail'
+export type FailOn = 'error' | 'warning' | 'never'
+
+export interface Report {
+  schemaVersion: 1
+  tool: { name: string; version: string }
+  mode: ScanMode
+  verdict: Verdict
+  /** Refs compared in change mode. */
+  base?: string
+  head?: string
+  artifacts: Artifact[]
+  dependencies: Dependency[]
+  findings: Finding[]
+}

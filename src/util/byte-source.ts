@@ -1,0 +1,69 @@
+import { open, type FileHandle } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+
+/**
+ * Random access to a file's bytes without loading it: every parser reads only the
+ * ranges it needs, so a multi-GB model costs a few header reads.
+ */
+export interface ByteSource {
+  readonly size: number
+  /** Reads up to `length` bytes at `offset`; fewer only at end of file. */
+  read(offset: number, length: number): Promise<Buffer>
+  /** Streams [start, end) in chunks of bounded size. */
+  stream(start?: number, end?: number): AsyncIterable<Buffer>
+}
+
+export class FileByteSource implements ByteSource {
+  private constructor(
+    private readonly handle: FileHandle,
+    private readonly filePath: string,
+    readonly size: number
+  ) {}
+
+  static async open(filePath: string): Promise<FileByteSource> {
+    const handle = await open(filePath, 'r')
+    try {
+      const st = await handle.stat()
+      return new FileByteSource(handle, filePath, st.size)
+    } catch (err) {
+      await handle.close()
+      throw err
+    }
+  }
+
+  async read(offset: number, length: number): Promise<Buffer> {
+    const want = Math.max(0, Math.min(length, this.size - offset))
+    const buf = Buffer.alloc(want)
+    let done = 0
+    while (done < want) {
+      const { bytesRead } = await this.handle.read(buf, done, want - done, offset + done)
+      if (bytesRead === 0) break
+      done += bytesRead
+    }
+    return done === want ? buf : buf.subarray(0, done)
+  }
+
+  stream(start = 0, end = this.size): AsyncIterable<Buffer> {
+    if (end <= start) return (async function* () {})()
+    return createReadStream(this.filePath, { start, end: end - 1, highWaterMark: 1 << 20 })
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close()
+  }
+}
+
+/** An in-memory source, for tests and for small blobs fetched as data. */
+export class BufferByteSource implements ByteSource {
+  constructor(private readonly buf: Buffer) {}
+  get size(): number {
+    return this.buf.length
+  }
+  async read(offset: number, length: number): Promise<Buffer> {
+    return this.buf.subarray(offset, Math.min(this.buf.length, offset + length))
+  }
+  async *stream(start = 0, end = this.buf.length): AsyncIterable<Buffer> {
+    const chunk = 1 << 20
+    for (let at = start; at < end; at += chunk) yield this.buf.subarray(at, Math.min(end, at + chunk))
+  }
+}
