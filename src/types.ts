@@ -60,8 +60,8 @@ export interface Artifact {
   oldPath?: string
   /** Size of the artifact's content in bytes (for an LFS pointer, the size it points to). */
   size: number
-  /** SHA-256 of the content, hex (for an LFS pointer, its oid). Null only for removed files. */
-  sha256: string | null
+  /** SHA-256 of the content, hex (for an LFS pointer, its oid; for a removed file, its last content). */
+  sha256: string
   lfs: LfsPointer | null
   signature: Record<string, unknown> | null
   license: string | null

@@ -1,0 +1,29 @@
+// Builds the self-contained bundles: dist/index.js (the action) and dist/cli.js (the `modelgate` bin).
+// They must run with no node_modules, on Node 20 and Node 24.
+import { build } from 'esbuild'
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  legalComments: 'none',
+  logLevel: 'warning',
+  // Optional validators of the CycloneDX library read schema files at run time; they are
+  // only used by tests, and the library degrades cleanly when they are absent.
+  external: ['ajv', 'ajv-formats', 'ajv-formats-draft2019', 'libxmljs2'],
+  // Some bundled dependencies are CommonJS and call require(); give them one.
+  banner: {
+    js: [
+      "import { createRequire as __mgCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __mgFileURLToPath } from 'node:url';",
+      "import { dirname as __mgDirname } from 'node:path';",
+      'const require = __mgCreateRequire(import.meta.url);',
+      'const __filename = __mgFileURLToPath(import.meta.url);',
+      'const __dirname = __mgDirname(__filename);'
+    ].join(' ')
+  }
+}
+
+await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' })
+await build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node\n' + common.banner.js } })

@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util'
+import { UsageError } from '../util/errors.js'
+import type { FailOn } from '../types.js'
+import type { BomFormat } from '../bom/cyclonedx.js'
+
+export type ReportFormat = 'text' | 'json' | 'markdown' | 'sarif'
+
+export interface ScanArgs {
+  command: 'scan'
+  dir: string
+  base?: string
+  head?: string
+  config?: string
+  format: ReportFormat
+  output?: string
+  bom?: string
+  bomFormat: BomFormat
+  failOn: FailOn
+}
+export type CliArgs = ScanArgs | { command: 'help' } | { command: 'version' }
+
+export const USAGE = `Usage: modelgate scan [DIR] [options]
+
+Finds, identifies and hashes every model, dataset, ML dependency manifest, card
+and signature in DIR (default: .), or only those changed between two git refs.
+
+Options:
+  --base REF            scan only what changed between REF and --head (three-dot, like a PR)
+  --head REF            the head side of the change (default: HEAD)
+  --config FILE         policy file (default: DIR/.modelgate.yml if present)
+  --format FORMAT       text | json | markdown | sarif (default: text)
+  --output FILE         write the report to FILE instead of stdout
+  --bom FILE            write a CycloneDX 1.6 BOM to FILE
+  --bom-format FORMAT   json | xml (default: json)
+  --fail-on LEVEL       error | warning | never (default: error)
+  -h, --help            show this help
+  -v, --version         show the version
+
+Exit status: 0 pass, 1 a finding reached --fail-on, 2 usage, config or internal error.`
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback
+  if ((allowed as readonly string[]).includes(value)) return value as T
+  throw new UsageError(`--${flag} ${value}: expected one of ${allowed.join(', ')}`)
+}
+
+export function parseCli(argv: string[]): CliArgs {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        base: { type: 'string' },
+        head: { type: 'string' },
+        config: { type: 'string' },
+        format: { type: 'string' },
+        output: { type: 'string' },
+        bom: { type: 'string' },
+        'bom-format': { type: 'string' },
+        'fail-on': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' }
+      }
+    })
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}; see 'modelgate --help'`)
+  }
+  const { values, positionals } = parsed
+  if (values.help) return { command: 'help' }
+  if (values.version) return { command: 'version' }
+  const [command, ...rest] = positionals
+  if (command !== 'scan') throw new UsageError(command ? `unknown command '${command}'; the command is 'scan' (see 'modelgate --help')` : "missing command; try 'modelgate scan .'")
+  if (rest.length > 1) throw new UsageError(`scan takes one directory, got ${rest.length}: ${rest.join(' ')}`)
+  if (values.head && !values.base) throw new UsageError('--head needs --base: give the ref to compare against')
+  return {
+    command: 'scan',
+    dir: rest[0] ?? '.',
+    ...(values.base ? { base: values.base } : {}),
+    ...(values.head ? { head: values.head } : {}),
+    ...(values.config ? { config: values.config } : {}),
+    format: oneOf('format', values.format, ['text', 'json', 'markdown', 'sarif'], 'text'),
+    ...(values.output ? { output: values.output } : {}),
+    ...(values.bom ? { bom: values.bom } : {}),
+    bomFormat: oneOf('bom-format', values['bom-format'], ['json', 'xml'], 'json'),
+    failOn: oneOf('fail-on', values['fail-on'], ['error', 'warning', 'never'], 'error')
+  }
+}

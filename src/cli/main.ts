@@ -1,0 +1,58 @@
+import { mkdir, stat, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { scan } from '../engine/scan.js'
+import { buildBom, serializeBom } from '../bom/cyclonedx.js'
+import { render } from '../report/render.js'
+import { UsageError } from '../util/errors.js'
+import { TOOL } from '../version.js'
+import { parseCli, USAGE, type ScanArgs } from './args.js'
+
+export interface Io {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+  cwd: string
+}
+
+/** Runs the CLI and returns its exit code: 0 pass, 1 fail, 2 usage/config/internal error. */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  try {
+    const args = parseCli(argv)
+    if (args.command === 'help') return io.stdout(USAGE + '\n'), 0
+    if (args.command === 'version') return io.stdout(`${TOOL.version}\n`), 0
+    return await runScan(args, io)
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`modelgate: ${err.message}\n`)
+    } else {
+      io.stderr(`modelgate: internal error: ${(err as Error).stack ?? String(err)}\n`)
+    }
+    return 2
+  }
+}
+
+async function runScan(args: ScanArgs, io: Io): Promise<number> {
+  const root = path.resolve(io.cwd, args.dir)
+  const st = await stat(root).catch(() => null)
+  if (!st?.isDirectory()) throw new UsageError(`${args.dir}: not a directory; give the folder to scan`)
+  const { report } = await scan({
+    root,
+    ...(args.base ? { base: args.base } : {}),
+    ...(args.head ? { head: args.head } : {}),
+    ...(args.config ? { configPath: path.resolve(io.cwd, args.config) } : {}),
+    failOn: args.failOn,
+    log: (line) => io.stderr(`modelgate: ${line}\n`)
+  })
+  const body = render(report, args.format)
+  if (args.output) await writeOut(path.resolve(io.cwd, args.output), body)
+  else io.stdout(body)
+  if (args.bom) {
+    const bom = buildBom(report, { subject: path.basename(root), format: args.bomFormat })
+    await writeOut(path.resolve(io.cwd, args.bom), serializeBom(bom, args.bomFormat))
+  }
+  return report.verdict === 'fail' ? 1 : 0
+}
+
+async function writeOut(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true })
+  await writeFile(file, text)
+}

@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { parseDocument } from 'yaml'
+import type { z } from 'zod'
+import { configSchema, DEFAULT_CONFIG, type Config } from './schema.js'
+import { UsageError } from '../util/errors.js'
+
+export const CONFIG_FILE_NAME = '.modelgate.yml'
+
+/** Loads and validates a config; a missing default file means defaults, a missing explicit one is an error. */
+export async function loadConfig(root: string, explicit?: string): Promise<{ config: Config; file: string | null }> {
+  const file = explicit ? path.resolve(explicit) : path.join(root, CONFIG_FILE_NAME)
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (err) {
+    if (!explicit && (err as NodeJS.ErrnoException).code === 'ENOENT') return { config: DEFAULT_CONFIG, file: null }
+    throw new UsageError(`${file}: cannot read config file (${(err as Error).message}); check the --config path`)
+  }
+  return { config: parseConfig(text, file), file }
+}
+
+export function parseConfig(text: string, file: string): Config {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true })
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!
+    const line = e.linePos?.[0]?.line
+    throw new UsageError(`${file}${line ? `:${line}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`)
+  }
+  const data: unknown = doc.toJS() ?? {}
+  const result = configSchema.safeParse(data, { reportInput: true })
+  if (!result.success) throw new UsageError(`${file}: ${describeIssue(result.error.issues[0]!)}`)
+  return result.data
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const key = issue.path.map(String).join('.') || '(top level)'
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown key ${issue.keys.map((k) => `'${[...issue.path.map(String), k].join('.')}'`).join(', ')}; remove it or check its spelling (see docs/config.md)`
+    case 'invalid_type':
+      return `key '${key}': expected ${issue.expected}, got ${typeOf(issue.input)}`
+    case 'invalid_value':
+      return `key '${key}': expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
+    case 'invalid_key':
+      return `key '${key}': unknown rule id; see docs/rules.md for the rule ids`
+    default:
+      return `key '${key}': ${issue.message}`
+  }
+}
+
+function typeOf(v: unknown): string {
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'array'
+  return typeof v
+}

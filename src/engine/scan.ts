@@ -1,0 +1,93 @@
+import path from 'node:path'
+import type { Artifact, FailOn, Finding, Report } from '../types.js'
+import { loadConfig } from '../config/load.js'
+import type { Config } from '../config/schema.js'
+import { makeConfigIgnore } from '../discover/ignore-rules.js'
+import { discoverTree } from '../discover/tree.js'
+import { discoverChange } from '../discover/change.js'
+import type { Discovery, EscapingLink } from '../discover/types.js'
+import { applySeverityOverrides, compareFindings, verdictFor } from '../assess/severity.js'
+import { TOOL } from '../version.js'
+import { DEFAULT_LIMITS, type Limits } from './limits.js'
+import { processFile } from './process-file.js'
+import { mapPool } from '../util/map-pool.js'
+
+export interface ScanOptions {
+  root: string
+  /** Change mode when set: compare `base...head`. */
+  base?: string
+  head?: string
+  configPath?: string
+  failOn: FailOn
+  limits?: Limits
+  /** Progress lines for long runs (the CLI prints them to stderr). */
+  log?: (line: string) => void
+}
+
+export interface ScanOutcome {
+  report: Report
+  config: Config
+}
+
+const PROGRESS_EVERY_MS = 5_000
+
+/** The whole pipeline: discover → identify/hash/inspect → assess → report. */
+export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
+  const root = path.resolve(opts.root)
+  const { config } = await loadConfig(root, opts.configPath)
+  const limits = opts.limits ?? DEFAULT_LIMITS
+  const isIgnored = makeConfigIgnore(config.ignore)
+
+  let discovery: Discovery
+  let cleanup = async (): Promise<void> => {}
+  let refs: { base?: string; head?: string } = {}
+  if (opts.base) {
+    const change = await discoverChange(root, opts.base, opts.head ?? 'HEAD', isIgnored)
+    discovery = change
+    cleanup = change.cleanup
+    refs = { base: change.base, head: change.head }
+  } else {
+    discovery = await discoverTree(root, isIgnored)
+  }
+
+  try {
+    let done = 0
+    let lastLog = Date.now()
+    const outcomes = await mapPool(discovery.candidates, limits.concurrency, async (c) => {
+      const outcome = await processFile(c, limits)
+      done++
+      if (opts.log && Date.now() - lastLog > PROGRESS_EVERY_MS) {
+        lastLog = Date.now()
+        opts.log(`scanned ${done}/${discovery.candidates.length} files`)
+      }
+      return outcome
+    })
+    const artifacts: Artifact[] = outcomes.flatMap((o) => (o.artifact ? [o.artifact] : [])).sort((a, b) => a.path.localeCompare(b.path))
+    const raw: Finding[] = [...outcomes.flatMap((o) => o.findings), ...discovery.escapingLinks.map(linkFinding)]
+    const findings = applySeverityOverrides(raw, config).sort(compareFindings)
+    const report: Report = {
+      schemaVersion: 1,
+      tool: { name: TOOL.name, version: TOOL.version },
+      mode: opts.base ? 'change' : 'tree',
+      verdict: verdictFor(findings, opts.failOn),
+      ...refs,
+      artifacts,
+      dependencies: [],
+      findings
+    }
+    return { report, config }
+  } finally {
+    await cleanup()
+  }
+}
+
+function linkFinding(link: EscapingLink): Finding {
+  return {
+    rule: 'symlink-outside-tree',
+    severity: 'warning',
+    path: link.path,
+    line: null,
+    message: `Symbolic link to '${link.target}' points outside the repository; ModelGate does not follow it, so whatever it points to is not scanned.`,
+    fix: 'Commit the file itself (or a Git LFS pointer to it) instead of a link out of the repository.'
+  }
+}

@@ -1,0 +1,150 @@
+import path from 'node:path'
+import type { ArtifactKind, LfsPointer } from '../types.js'
+import type { Issue } from '../inspect/types.js'
+import type { ByteSource } from '../util/byte-source.js'
+import { hintFor, inDataFolder, manifestFormat, signatureFormat, type NameHint } from './by-name.js'
+import { cardKind, readFrontMatter } from './front-matter.js'
+import { parseLfsPointer } from './lfs.js'
+import { explainNotSafetensors, HEAD_BYTES, sniff } from './sniff.js'
+
+export interface Identified {
+  kind: ArtifactKind
+  format: string
+  lfs: LfsPointer | null
+  facts: Record<string, string | number | boolean>
+  issues: Issue[]
+}
+
+const FORMAT_KIND: Record<string, ArtifactKind> = {
+  safetensors: 'model', gguf: 'model', ggml: 'model', onnx: 'model', tflite: 'model',
+  'keras-h5': 'model', 'keras-v3': 'model', 'pytorch-zip': 'model', torchscript: 'model',
+  'pytorch-legacy': 'model', pickle: 'model', joblib: 'model', numpy: 'model', 'numpy-npz': 'model',
+  'xgboost-json': 'model', 'xgboost-ubj': 'model', tfjs: 'model', 'tf-savedmodel': 'model', sentencepiece: 'model',
+  parquet: 'dataset', arrow: 'dataset', 'feather-v1': 'dataset', csv: 'dataset', tsv: 'dataset',
+  jsonl: 'dataset', tfrecord: 'dataset', hdf5: 'dataset', 'dvc-pointer': 'dataset'
+}
+/** Containers that hold weights or data alike: where they live decides which. */
+const AMBIGUOUS = new Set(['hdf5', 'numpy', 'numpy-npz', 'pickle', 'joblib'])
+const KERAS_MARKERS = ['keras_version', 'model_config', 'layer_names'].map((s) => Buffer.from(s))
+const KERAS_SCAN_BYTES = 1024 * 1024
+/** Opcodes a protocol 0/1 pickle can start with (MARK, EMPTY_*, GLOBAL, INST, PUT, NONE, ints, strings). */
+const PICKLE_V0_FIRST = new Set('(]})cilNIJKLFSVUGTXBCde'.split('').map((c) => c.charCodeAt(0)))
+
+/**
+ * Decides what a file is from its bytes, checked against what its name promises.
+ * Null means "not an ML artifact". A name the content contradicts is a finding.
+ */
+export async function identify(relPath: string, src: ByteSource): Promise<Identified | null> {
+  const head = await src.read(0, HEAD_BYTES)
+  const hint = hintFor(relPath)
+
+  const lfs = parseLfsPointer(head, src.size)
+  if (lfs) return identifyPointer(relPath, hint, lfs)
+
+  const manifest = manifestFormat(relPath)
+  if (manifest) return plain('dependency-manifest', manifest)
+  const signature = signatureFormat(relPath)
+  if (signature) return plain('signature', signature)
+  if (relPath.toLowerCase().endsWith('.md')) return identifyCard(head)
+
+  const found = await sniff(src, head)
+  if (found && 'broken' in found) {
+    return result(kindOf(found.format, hint, relPath), found.format, {}, [unparseable(found.format, found.broken)])
+  }
+  let format = found?.format ?? null
+  let facts = found?.facts ?? {}
+  if (format === null) {
+    const byName = await identifyByName(relPath, head, hint)
+    if (byName) ({ format, facts } = byName)
+  }
+  if (format === 'hdf5' && (await hasKerasMarkers(src))) format = 'keras-h5'
+  if (format === 'zip' && !hint) return null
+
+  if (hint && hint.formats.length > 0) {
+    if (format === null && hint.strict) {
+      const why = hint.nominal === 'safetensors' ? explainNotSafetensors(head, src.size) : `its content is not ${article(hint.nominal)} file`
+      return result(hint.kind, hint.nominal, {}, [unparseable(hint.nominal, `the name promises ${article(hint.nominal)} file, but ${why}`)])
+    }
+    if (format !== null && !hint.formats.includes(format)) {
+      return result(kindOf(format, hint, relPath), format, facts, [
+        unparseable(hint.nominal, `the name promises ${article(hint.nominal)} file, but its content is ${article(format)} file`)
+      ])
+    }
+  }
+  if (format === null) return hint && hint.formats.length === 0 ? result(hint.kind, hint.nominal, {}, []) : null
+  return result(kindOf(format, hint, relPath), format, facts, [])
+}
+
+function identifyPointer(relPath: string, hint: NameHint | null, lfs: NonNullable<ReturnType<typeof parseLfsPointer>>): Identified | null {
+  const nominal = hint?.nominal ?? (inDataFolder(relPath) ? 'lfs-object' : null)
+  if (nominal === null) return null
+  const kind = hint ? kindOf(nominal, hint, relPath) : 'dataset'
+  if (!lfs.ok) return result(kind, nominal, {}, [unparseable('Git LFS pointer', `the pointer is malformed: ${lfs.reason}`)])
+  return { kind, format: nominal, lfs: lfs.pointer, facts: {}, issues: [] }
+}
+
+async function identifyByName(relPath: string, head: Buffer, hint: NameHint | null): Promise<{ format: string; facts: Record<string, string | number | boolean> } | null> {
+  const base = path.posix.basename(relPath)
+  const text = head.subarray(0, 4096).toString('utf8')
+  if (hint?.formats.includes('pickle') && PICKLE_V0_FIRST.has(head[0] ?? -1)) return { format: 'pickle', facts: { pickleProtocol: head[0] === 0x80 ? (head[1] ?? 0) : 0 } }
+  const compression = compressionOf(head)
+  if (compression && hint?.formats.includes('joblib')) return { format: 'joblib', facts: { compression } }
+  if (hint?.nominal === 'onnx' && head[0] === 0x08) return { format: 'onnx', facts: {} }
+  if (base === 'saved_model.pb') return { format: 'tf-savedmodel', facts: {} }
+  if (base === 'tokenizer.model' && head[0] === 0x0a) return { format: 'sentencepiece', facts: {} }
+  if (base.endsWith('.dvc') && /^outs:/m.test(text)) return { format: 'dvc-pointer', facts: {} }
+  if (base.endsWith('.json') && text.trimStart().startsWith('{')) {
+    if (/"(modelTopology|weightsManifest)"/.test(text)) return { format: 'tfjs', facts: {} }
+    if (/"learner"\s*:/.test(text) && /"version"\s*:/.test(head.toString('utf8'))) return { format: 'xgboost-json', facts: {} }
+  }
+  if (base.endsWith('.ubj') && head[0] === 0x7b && head.includes('learner')) return { format: 'xgboost-ubj', facts: {} }
+  if (hint && hint.kind === 'dataset' && !hint.strict && !head.includes(0)) return { format: hint.formats[0] ?? hint.nominal, facts: {} }
+  return null
+}
+
+/** joblib's compressors (joblib/compressor.py): the pickle is inside the stream. */
+function compressionOf(head: Buffer): string | null {
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip'
+  if (head[0] === 0x78 && head.length > 1 && ((head[0] << 8) | head[1]!) % 31 === 0) return 'zlib'
+  if (head.subarray(0, 6).equals(Buffer.from('fd377a585a00', 'hex'))) return 'xz'
+  if (head.subarray(0, 3).toString('latin1') === 'BZh') return 'bz2'
+  if (head.subarray(0, 4).equals(Buffer.from('04224d18', 'hex'))) return 'lz4'
+  return null
+}
+
+function identifyCard(head: Buffer): Identified | null {
+  const meta = readFrontMatter(head.toString('utf8'))
+  const kind = meta ? cardKind(meta) : null
+  return kind ? plain(kind, kind === 'model-card' ? 'huggingface-model-card' : 'huggingface-dataset-card') : null
+}
+
+async function hasKerasMarkers(src: ByteSource): Promise<boolean> {
+  const bytes = await src.read(0, KERAS_SCAN_BYTES)
+  return KERAS_MARKERS.some((m) => bytes.includes(m))
+}
+
+function kindOf(format: string, hint: NameHint | null, relPath: string): ArtifactKind {
+  if (AMBIGUOUS.has(format) && inDataFolder(relPath)) return 'dataset'
+  return FORMAT_KIND[format] ?? hint?.kind ?? 'model'
+}
+
+function plain(kind: ArtifactKind, format: string): Identified {
+  return result(kind, format, {}, [])
+}
+
+function result(kind: ArtifactKind, format: string, facts: Record<string, string | number | boolean>, issues: Issue[]): Identified {
+  return { kind, format, lfs: null, facts, issues }
+}
+
+function unparseable(expected: string, detail: string): Issue {
+  return {
+    rule: 'unparseable-artifact',
+    severity: 'error',
+    message: `Cannot parse this ${expected} file: ${detail}. A file that cannot be parsed is never reported as safe.`,
+    fix: `Replace it with a valid ${expected} file (re-export or re-download it), or rename it if it is not one. If it is meant to be a Git LFS pointer, check that \`git lfs\` tracked it.`
+  }
+}
+
+function article(format: string): string {
+  return /^[aeiou]/i.test(format) ? `an ${format}` : `a ${format}`
+}
