@@ -1,3 +1,4 @@
+import { byCodeUnit } from '../util/compare.js'
 import type { Config } from '../config/schema.js'
 import type { FailOn, Finding, Severity, Verdict } from '../types.js'
 
@@ -22,5 +23,5 @@ export function verdictFor(findings: readonly Finding[], failOn: FailOn): Verdic
 
 /** Errors first, then by path and line, so reports read the same on every run. */
 export function compareFindings(a: Finding, b: Finding): number {
-  return RANK[b.severity] - RANK[a.severity] || a.path.localeCompare(b.path) || (a.line ?? 0) - (b.line ?? 0) || a.rule.localeCompare(b.rule)
+  return RANK[b.severity] - RANK[a.severity] || byCodeUnit(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0) || byCodeUnit(a.rule, b.rule)
 }

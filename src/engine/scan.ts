@@ -11,6 +11,7 @@ import { TOOL } from '../version.js'
 import { DEFAULT_LIMITS, type Limits } from './limits.js'
 import { processFile } from './process-file.js'
 import { mapPool } from '../util/map-pool.js'
+import { byCodeUnit } from '../util/compare.js'
 
 export interface ScanOptions {
   root: string
@@ -62,7 +63,7 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
       }
       return outcome
     })
-    const artifacts: Artifact[] = outcomes.flatMap((o) => (o.artifact ? [o.artifact] : [])).sort((a, b) => a.path.localeCompare(b.path))
+    const artifacts: Artifact[] = outcomes.flatMap((o) => (o.artifact ? [o.artifact] : [])).sort((a, b) => byCodeUnit(a.path, b.path))
     const raw: Finding[] = [...outcomes.flatMap((o) => o.findings), ...discovery.escapingLinks.map(linkFinding)]
     const findings = applySeverityOverrides(raw, config).sort(compareFindings)
     const report: Report = {

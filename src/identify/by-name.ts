@@ -38,7 +38,6 @@ const EXT: Record<string, NameHint> = {
   '.npy': { kind: 'model', formats: ['numpy'], nominal: 'numpy', strict: true },
   '.npz': { kind: 'model', formats: ['numpy-npz'], nominal: 'numpy-npz', strict: true },
   '.mlmodel': { kind: 'model', formats: [], nominal: 'coreml', strict: false },
-  '.pb': { kind: 'model', formats: [], nominal: 'protobuf', strict: false },
   '.parquet': { kind: 'dataset', formats: ['parquet'], nominal: 'parquet', strict: true },
   '.arrow': { kind: 'dataset', formats: ['arrow', 'arrow-stream'], nominal: 'arrow', strict: true },
   '.feather': { kind: 'dataset', formats: ['arrow', 'feather-v1'], nominal: 'arrow', strict: true },

@@ -45,7 +45,7 @@ export async function identify(relPath: string, src: ByteSource): Promise<Identi
   if (manifest) return plain('dependency-manifest', manifest)
   const signature = signatureFormat(relPath)
   if (signature) return plain('signature', signature)
-  if (relPath.toLowerCase().endsWith('.md')) return identifyCard(head)
+  if (relPath.toLowerCase().endsWith('.md')) return identifyCard(relPath, head)
 
   const found = await sniff(src, head)
   if (found && 'broken' in found) {
@@ -75,10 +75,14 @@ export async function identify(relPath: string, src: ByteSource): Promise<Identi
   return result(kindOf(format, hint, relPath), format, facts, [])
 }
 
+/** Weight-like names that Hugging Face's default .gitattributes sends to LFS, with no format of their own. */
+const LFS_WEIGHT_NAME = /(^pytorch_model|\.(bin|ckpt|ftz|mlmodel|model|msgpack|ot|pb)$)/
+
 function identifyPointer(relPath: string, hint: NameHint | null, lfs: NonNullable<ReturnType<typeof parseLfsPointer>>): Identified | null {
-  const nominal = hint?.nominal ?? (inDataFolder(relPath) ? 'lfs-object' : null)
+  const base = path.posix.basename(relPath)
+  const nominal = hint?.nominal ?? (LFS_WEIGHT_NAME.test(base) ? 'binary' : inDataFolder(relPath) ? 'lfs-object' : null)
   if (nominal === null) return null
-  const kind = hint ? kindOf(nominal, hint, relPath) : 'dataset'
+  const kind = hint ? kindOf(nominal, hint, relPath) : nominal === 'binary' && !inDataFolder(relPath) ? 'model' : 'dataset'
   if (!lfs.ok) return result(kind, nominal, {}, [unparseable('Git LFS pointer', `the pointer is malformed: ${lfs.reason}`)])
   return { kind, format: nominal, lfs: lfs.pointer, facts: {}, issues: [] }
 }
@@ -112,9 +116,9 @@ function compressionOf(head: Buffer): string | null {
   return null
 }
 
-function identifyCard(head: Buffer): Identified | null {
+function identifyCard(relPath: string, head: Buffer): Identified | null {
   const meta = readFrontMatter(head.toString('utf8'))
-  const kind = meta ? cardKind(meta) : null
+  const kind = meta ? cardKind(meta, path.posix.basename(relPath), inDataFolder(relPath)) : null
   return kind ? plain(kind, kind === 'model-card' ? 'huggingface-model-card' : 'huggingface-dataset-card') : null
 }
 

@@ -14,15 +14,15 @@ const MAX_CONFIG_BYTES = 16 << 20
  * string-literal escapes (`'\x5f\x5fglobals\x5f\x5f'` is `__globals__`).
  */
 const GADGETS: Array<{ re: RegExp; what: string }> = [
-  { re: /__(?:class|mro|base|bases|subclasses|globals|builtins|import|init|dict|code|func_globals|getattribute|reduce|reduce_ex|loader|spec)__/, what: 'dunder attribute' },
-  { re: /\|\s*attr\s*\(/, what: '`|attr(` filter (attribute access by name)' },
+  { re: /__[A-Za-z]\w*__/, what: 'dunder attribute' },
+  { re: /\|\s*attr\s*\(/, what: 'attr filter' },
   { re: /\b(?:cycler|joiner|namespace|lipsum|range|dict|self|request|config|url_for|get_flashed_messages)\s*\.\s*(?:__\w+|_\w+)/, what: 'gadget object attribute chain' },
-  { re: /\bos\s*\.\s*(?:system|popen|environ|exec\w*|spawn\w*|remove|unlink|rmdir|listdir|getenv|putenv|kill)\b/, what: '`os.` call' },
-  { re: /\bpopen\s*\(/, what: '`popen(`' },
-  { re: /\bsubprocess\b/, what: '`subprocess`' },
+  { re: /\bos\s*\.\s*(?:system|popen|environ|exec\w*|spawn\w*|remove|unlink|rmdir|listdir|getenv|putenv|kill)\b/, what: 'os call' },
+  { re: /\bpopen\s*\(/, what: 'popen call' },
+  { re: /\bsubprocess\b/, what: 'subprocess reference' },
   { re: /\b(?:getattr|eval|exec|compile|__import__)\s*\(/, what: 'Python builtin call' },
-  { re: /\bchr\s*\(\s*\d+\s*\)\s*(?:,|\+|\))/, what: '`chr(...)` string construction' },
-  { re: /\\(?:x5[fF]|u005[fF]|137)/, what: 'escaped underscore (obfuscated dunder)' }
+  { re: /\bchr\s*\(\s*\d+\s*\)\s*(?:,|\+|\))/, what: 'chr() string construction' },
+  { re: /\\(?:x5[fF]|u005[fF]|137)/, what: 'escaped underscore' }
 ]
 
 /** Undoes Python/Jinja string escapes so hex/unicode-escaped names are seen as written. */
@@ -32,25 +32,31 @@ function unescape(text: string): string {
     .replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
 }
 
-/** Returns an `unsafe-serialization` error per gadget kind found in a Jinja chat template. */
-export function checkChatTemplate(template: string, where = 'chat template'): Issue[] {
+/** Names the Python-internals constructs a Jinja chat template uses (empty when none). */
+export function templateGadgets(template: string): string[] {
   const text = template.length > MAX_TEMPLATE_CHARS ? template.slice(0, MAX_TEMPLATE_CHARS) : template
   const views = [text, unescape(text)]
-  const out: Issue[] = []
+  const found: string[] = []
   for (const g of GADGETS) {
     let hit: RegExpExecArray | null = null
     for (const v of views) hit ??= g.re.exec(v)
-    if (!hit) continue
-    out.push(
-      issue(
-        'unsafe-serialization',
-        'error',
-        `The ${where} reaches Python internals through a ${g.what} (\`${truncate(hit[0], 40)}\`); rendering it in an unsandboxed Jinja environment runs code (CVE-2024-34359 class).`,
-        'Replace the template with a plain one that only loops over messages; never render untrusted templates outside jinja2.sandbox.ImmutableSandboxedEnvironment.'
-      )
-    )
+    if (hit) found.push(`${g.what} \`${truncate(hit[0], 40)}\``)
   }
-  return out
+  return found
+}
+
+/** One `unsafe-serialization` error naming every construct found, or nothing. */
+export function checkChatTemplate(template: string, where = 'chat template'): Issue[] {
+  const found = templateGadgets(template)
+  if (found.length === 0) return []
+  return [
+    issue(
+      'unsafe-serialization',
+      'error',
+      `The ${where} reaches Python internals (${found.join('; ')}); rendering it in an unsandboxed Jinja environment runs code (CVE-2024-34359 class).`,
+      'Replace the template with a plain one that only loops over messages; never render untrusted templates outside jinja2.sandbox.ImmutableSandboxedEnvironment.'
+    )
+  ]
 }
 
 /**

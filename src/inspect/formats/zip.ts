@@ -1,0 +1,183 @@
+import { Readable } from 'node:stream'
+import yauzl from 'yauzl'
+import type { ByteSource } from '../../util/byte-source.js'
+import type { Issue } from '../types.js'
+import { escapesDirectory, FormatError, issue, PATH_ESCAPE_RULE, truncate } from './common.js'
+
+/** Caps for archives we look inside (npz, .keras). */
+export const ZIP_LIMITS = {
+  maxMembers: 10_000,
+  /** A member whose declared size is over BOMB_BYTES and ratio over BOMB_RATIO is a bomb. */
+  bombBytes: 1 << 30,
+  bombRatio: 1000
+}
+
+/** yauzl reads through the ByteSource: central directory via read(), members via stream(). */
+class SourceReader extends yauzl.RandomAccessReader {
+  constructor(private readonly src: ByteSource) {
+    super()
+  }
+  override _readStreamForRange(start: number, end: number): Readable {
+    return Readable.from(this.src.stream(start, end), { objectMode: false })
+  }
+  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
+    this.src.read(position, length).then(
+      (b) => {
+        if (b.length < length) return callback(new Error(`short read at ${position}`))
+        b.copy(buffer, offset)
+        callback(null)
+      },
+      (err: unknown) => callback(err instanceof Error ? err : new Error(String(err)))
+    )
+  }
+}
+
+export interface ZipMember {
+  name: string
+  compressedSize: number
+  uncompressedSize: number
+  encrypted: boolean
+  entry: yauzl.Entry
+}
+
+export interface ZipListing {
+  zip: yauzl.ZipFile
+  members: ZipMember[]
+  /** More entries than maxMembers: the rest were not listed. */
+  truncated: boolean
+}
+
+const FIX_ZIP = 'Re-create the archive with a standard zip tool (or numpy.savez / model.save).'
+
+/** Opens a zip from a ByteSource and lists up to maxMembers entries (names not validated by yauzl). */
+export async function listZip(src: ByteSource, maxMembers = ZIP_LIMITS.maxMembers): Promise<ZipListing> {
+  let zip: yauzl.ZipFile
+  try {
+    zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+      yauzl.fromRandomAccessReader(
+        new SourceReader(src),
+        src.size,
+        { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true },
+        (err, z) => (err ? reject(err) : resolve(z))
+      )
+    )
+  } catch (err) {
+    throw new FormatError(`Not a readable zip archive (${truncate((err as Error).message, 120)}).`, FIX_ZIP)
+  }
+  const members: ZipMember[] = []
+  let truncated = false
+  try {
+    await new Promise<void>((resolve, reject) => {
+      zip.on('entry', (entry: yauzl.Entry) => {
+        const raw = entry.fileName as unknown as Buffer
+        const name = Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw)
+        members.push({
+          name,
+          compressedSize: entry.compressedSize,
+          uncompressedSize: entry.uncompressedSize,
+          encrypted: (entry.generalPurposeBitFlag & 1) !== 0,
+          entry
+        })
+        if (members.length >= maxMembers && zip.entriesRead < zip.entryCount) {
+          truncated = true
+          resolve()
+        } else zip.readEntry()
+      })
+      zip.once('end', () => resolve())
+      zip.once('error', reject)
+      zip.readEntry()
+    })
+  } catch (err) {
+    zip.close()
+    throw new FormatError(`Corrupt zip central directory (${truncate((err as Error).message, 120)}).`, FIX_ZIP)
+  }
+  return { zip, members, truncated }
+}
+
+/** Archive-level checks shared by every zip-based format. */
+export function checkMembers(listing: ZipListing, kind: string): Issue[] {
+  const out: Issue[] = []
+  const seen = new Set<string>()
+  const dups = new Set<string>()
+  for (const m of listing.members) {
+    if (seen.has(m.name)) dups.add(m.name)
+    seen.add(m.name)
+    const why = escapesDirectory(m.name)
+    if (why) {
+      out.push(
+        issue(
+          PATH_ESCAPE_RULE,
+          'error',
+          `${kind} member "${truncate(m.name, 120)}" ${why}; extracting the archive writes outside the target directory (zip slip).`,
+          'Rebuild the archive with relative member names inside one directory.'
+        )
+      )
+    }
+    if (m.uncompressedSize > ZIP_LIMITS.bombBytes && m.uncompressedSize > m.compressedSize * ZIP_LIMITS.bombRatio) {
+      out.push(
+        issue(
+          'unparseable-artifact',
+          'error',
+          `${kind} member "${truncate(m.name, 120)}" declares ${m.uncompressedSize} bytes from ${m.compressedSize} compressed (ratio over ${ZIP_LIMITS.bombRatio}): a decompression bomb.`,
+          'Remove the member; real model data does not compress that well.'
+        )
+      )
+    }
+    if (m.encrypted) {
+      out.push(
+        issue(
+          'scan-incomplete',
+          'error',
+          `${kind} member "${truncate(m.name, 120)}" is encrypted and cannot be scanned.`,
+          'Commit the archive unencrypted so it can be inspected.'
+        )
+      )
+    }
+  }
+  if (dups.size > 0) {
+    out.push(
+      issue(
+        'unsafe-serialization',
+        'error',
+        `${kind} has duplicate member names (${truncate([...dups].join(', '), 200)}): tools disagree on which copy they read, which hides content from scanners.`,
+        'Rebuild the archive so every member name is unique.'
+      )
+    )
+  }
+  if (listing.truncated) {
+    out.push(
+      issue(
+        'scan-incomplete',
+        'error',
+        `${kind} has more than ${ZIP_LIMITS.maxMembers} members; only the first ${ZIP_LIMITS.maxMembers} were inspected.`,
+        'Split the archive or raise the member limit.'
+      )
+    )
+  }
+  return out
+}
+
+/** Streams a member's decompressed bytes. */
+export async function openMember(zip: yauzl.ZipFile, m: ZipMember): Promise<Readable> {
+  return new Promise<Readable>((resolve, reject) =>
+    zip.openReadStream(m.entry, (err, stream) => (err ? reject(err) : resolve(stream)))
+  )
+}
+
+/** Reads at most maxBytes of a member's decompressed content, then stops the inflater. */
+export async function readMemberHead(zip: yauzl.ZipFile, m: ZipMember, maxBytes: number): Promise<Buffer> {
+  const stream = await openMember(zip, m)
+  const parts: Buffer[] = []
+  let n = 0
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      parts.push(chunk)
+      n += chunk.length
+      if (n >= maxBytes) break
+    }
+  } finally {
+    stream.destroy()
+  }
+  const all = Buffer.concat(parts)
+  return all.length > maxBytes ? all.subarray(0, maxBytes) : all
+}
