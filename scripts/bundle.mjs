@@ -8,6 +8,7 @@ const common = {
   target: 'node20',
   format: 'esm',
   legalComments: 'none',
+  minify: process.env.MINIFY === '1',
   logLevel: 'warning',
   // Optional validators of the CycloneDX library read schema files at run time; they are
   // only used by tests, and the library degrades cleanly when they are absent.

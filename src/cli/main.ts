@@ -1,7 +1,6 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { scan } from '../engine/scan.js'
-import { buildBom, serializeBom } from '../bom/cyclonedx.js'
 import { render } from '../report/render.js'
 import { UsageError } from '../util/errors.js'
 import { TOOL } from '../version.js'
@@ -46,6 +45,8 @@ async function runScan(args: ScanArgs, io: Io): Promise<number> {
   if (args.output) await writeOut(path.resolve(io.cwd, args.output), body)
   else io.stdout(body)
   if (args.bom) {
+    // Loaded on demand: the CycloneDX library is a large part of start-up time.
+    const { buildBom, serializeBom } = await import('../bom/cyclonedx.js')
     const bom = buildBom(report, { subject: path.basename(root), format: args.bomFormat })
     await writeOut(path.resolve(io.cwd, args.bom), serializeBom(bom, args.bomFormat))
   }

@@ -33,8 +33,7 @@ export async function discoverChange(repo: string, base: string, head: string, i
   const blobOpener = (sha: string) => async () => {
     const dest = path.join(tmp, `${counter++}`)
     await writeBlob(top, sha, dest)
-    const src = await FileByteSource.open(dest)
-    return { size: src.size, read: src.read.bind(src), stream: src.stream.bind(src), close: async () => { await src.close(); await rm(dest, { force: true }) } }
+    return FileByteSource.open(dest, () => rm(dest, { force: true }))
   }
 
   const candidates: Candidate[] = []

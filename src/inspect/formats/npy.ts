@@ -220,7 +220,7 @@ export function checkNpy(r: NpyResult, h: NpyHeader, dataBytes: number | null, l
   }
   if (dataBytes !== null && need < dataBytes) {
     r.issues.push(
-      issue('unparseable-artifact', 'note', `${dataBytes - need} trailing bytes after the array data are ignored by numpy.`, 'Re-save with numpy.save.', h.headerEnd + need)
+      issue('unparseable-artifact', 'note', `${label} is followed by ${dataBytes - need} trailing bytes that numpy ignores.`, 'Re-save with numpy.save.', h.headerEnd + need)
     )
   }
 }

@@ -2,7 +2,7 @@ import type { ByteSource } from '../../util/byte-source.js'
 import type { InspectResult } from '../types.js'
 import { guarded, issue, joinCapped, newResult, truncate, type InspectContext, FormatError } from './common.js'
 import { checkNpy, MAX_NPY_HEADER, parseNpyHeader, type NpyResult } from './npy.js'
-import { checkMembers, listZip, openMember, readMemberHead } from './zip.js'
+import { checkMembers, isBomb, listZip, openMember, readMemberHead } from './zip.js'
 
 export interface NpzResult extends InspectResult {
   /** Members holding object arrays: their payload is a pickle (see npzPicklePayload). */
@@ -25,7 +25,7 @@ export async function inspectNpz(src: ByteSource, _ctx: InspectContext = {}): Pr
       for (const m of listing.members) {
         if (m.name.endsWith('/')) continue
         names.push(m.name.replace(/\.npy$/, ''))
-        if (m.encrypted || inspected >= MAX_ARRAYS_INSPECTED) continue
+        if (m.encrypted || isBomb(m) || inspected >= MAX_ARRAYS_INSPECTED) continue
         inspected++
         const head = await readMemberHead(listing.zip, m, MAX_NPY_HEADER + 12)
         const one: NpyResult = newResult('npy')

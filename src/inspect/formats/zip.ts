@@ -49,7 +49,10 @@ export interface ZipListing {
 
 const FIX_ZIP = 'Re-create the archive with a standard zip tool (or numpy.savez / model.save).'
 
-/** Opens a zip from a ByteSource and lists up to maxMembers entries (names not validated by yauzl). */
+/**
+ * Opens a zip from a ByteSource and lists up to maxMembers entries. yauzl validates neither
+ * names nor sizes here: one odd entry must not hide the others, and the checks below report it.
+ */
 export async function listZip(src: ByteSource, maxMembers = ZIP_LIMITS.maxMembers): Promise<ZipListing> {
   let zip: yauzl.ZipFile
   try {
@@ -57,13 +60,15 @@ export async function listZip(src: ByteSource, maxMembers = ZIP_LIMITS.maxMember
       yauzl.fromRandomAccessReader(
         new SourceReader(src),
         src.size,
-        { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true },
+        { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: false },
         (err, z) => (err ? reject(err) : resolve(z))
       )
     )
   } catch (err) {
     throw new FormatError(`Not a readable zip archive (${truncate((err as Error).message, 120)}).`, FIX_ZIP)
   }
+  // Late errors (after we stop listening) must not become unhandled 'error' events.
+  zip.on('error', () => {})
   const members: ZipMember[] = []
   let truncated = false
   try {
@@ -94,6 +99,11 @@ export async function listZip(src: ByteSource, maxMembers = ZIP_LIMITS.maxMember
   return { zip, members, truncated }
 }
 
+/** Declared size over 1 GB at a ratio over 1000: no real model data compresses like that. */
+export function isBomb(m: ZipMember): boolean {
+  return m.uncompressedSize > ZIP_LIMITS.bombBytes && m.uncompressedSize > m.compressedSize * ZIP_LIMITS.bombRatio
+}
+
 /** Archive-level checks shared by every zip-based format. */
 export function checkMembers(listing: ZipListing, kind: string): Issue[] {
   const out: Issue[] = []
@@ -113,7 +123,7 @@ export function checkMembers(listing: ZipListing, kind: string): Issue[] {
         )
       )
     }
-    if (m.uncompressedSize > ZIP_LIMITS.bombBytes && m.uncompressedSize > m.compressedSize * ZIP_LIMITS.bombRatio) {
+    if (isBomb(m)) {
       out.push(
         issue(
           'unparseable-artifact',

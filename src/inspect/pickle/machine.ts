@@ -1,0 +1,764 @@
+/**
+ * Forward emulation of CPython's C unpickler (Modules/_pickle.c), without executing
+ * anything: a stack of value *kinds*, a memo, marks, and the imports each opcode
+ * would perform. Reads mirror `_Unpickler_Read`/`_Unpickler_Readline` one for one,
+ * so FRAME handling matches CPython exactly (see `straddle`).
+ *
+ * The emulator is a generator: it yields whenever it needs bytes that have not
+ * arrived, so one stream can feed several machines (forks) without buffering.
+ * Every opcode reads all its arguments before touching the stack, so a fork can
+ * replay the current opcode from its first byte.
+ */
+import { OP, opName, HIGHEST_PROTOCOL } from './opcodes.js'
+import type { Cursor } from './reader.js'
+
+export interface PickleLimits {
+  /** Opcodes executed per scan (all pickles and forks together). */
+  maxOpcodes: number
+  /** Distinct memo entries in one pickle. */
+  maxMemo: number
+  /** Values on the stack at once. */
+  maxStack: number
+  /** Open MARKs at once. */
+  maxMarks: number
+  /** Bytes of a string/bytes argument kept for nested-pickle inspection; the rest is skipped. */
+  maxKeep: number
+  /** Total bytes of short strings retained (memo/stack) to resolve STACK_GLOBAL operands. */
+  maxRetained: number
+  /** Nested (embedded) pickle recursion depth. */
+  maxNestedDepth: number
+  /** Alternative parses spawned by frame-boundary straddles. */
+  maxForks: number
+  /** Bytes a cursor may pin inside a FRAME so a straddle fork can replay its opcode. */
+  maxPinned: number
+  /** Times one container may be inserted into itself before it counts as an expansion attack. */
+  maxSelfRefs: number
+}
+
+export const DEFAULT_LIMITS: PickleLimits = {
+  maxOpcodes: 500_000_000,
+  maxMemo: 4_000_000,
+  maxStack: 1_000_000,
+  maxMarks: 100_000,
+  maxKeep: 64 * 1024,
+  maxRetained: 64 * 1024 * 1024,
+  maxNestedDepth: 3,
+  maxForks: 8,
+  maxPinned: 16 * 1024 * 1024,
+  maxSelfRefs: 16
+}
+
+/** Longest string kept as text for STACK_GLOBAL/INST resolution; no module path is longer. */
+const MAX_NAME_TEXT = 4096
+
+type CollType = 'list' | 'dict' | 'set' | 'frozenset' | 'tuple' | 'bytearray'
+export type Val =
+  | { readonly k: 'v' }
+  | { readonly k: 'int'; readonly hex: string }
+  | { readonly k: 'str'; readonly text: string | null; readonly lost?: boolean }
+  | { readonly k: 'global'; readonly module: string; readonly name: string }
+  | { readonly k: 'coll'; readonly t: CollType; selfRefs: number }
+  | { readonly k: 'obj' }
+
+const V: Val = { k: 'v' }
+const OBJ: Val = { k: 'obj' }
+const STR_LONG: Val = { k: 'str', text: null }
+const STR_LOST: Val = { k: 'str', text: null, lost: true }
+const UNHASHABLE = new Set<CollType>(['list', 'dict', 'set', 'bytearray'])
+
+export type GlobalOpcode = 'GLOBAL' | 'INST' | 'STACK_GLOBAL' | 'EXT'
+export type AnomalyKind = 'frame-straddle' | 'frame-nested' | 'frame-past-end' | 'stack-leftover' | 'expansion'
+
+export interface Jump {
+  /** Position of the read that straddled the frame end. */
+  at: number
+  /** Where a non-peekable-file C unpickler continues: the frame end. */
+  to: number
+  /** Frame end after the jump (-1: the read consumed the whole new buffer). */
+  frameEnd: number
+}
+
+/** What a machine tells the scan it belongs to. */
+export interface MachineHost {
+  readonly limits: PickleLimits
+  opcodes: number
+  retained: number
+  global(m: Machine, module: string, name: string, opcode: GlobalOpcode, offset: number): void
+  anomaly(m: Machine, kind: AnomalyKind, offset: number, detail: string): void
+  /** Parse error (`cap` false) or limit hit (`cap` true); the machine stops. */
+  stop(m: Machine, cap: boolean, offset: number, message: string): void
+  blob(m: Machine, data: Buffer, truncated: boolean, offset: number): void
+  fork(m: Machine, jump: Jump): void
+  pickleDone(m: Machine, top: Val): void
+}
+
+interface Line {
+  text: Buffer
+  truncated: boolean
+}
+
+export class Machine {
+  stack: Val[] = []
+  marks: number[] = []
+  memo = new Map<number, Val>()
+  /** Protocol of the first PROTO seen in the current pickle. */
+  protocol: number | null = null
+  pickles = 0
+  stopAfter: number | null = null
+  /** Furthest FRAME end announced; CPython fails if it lies past the end of the data. */
+  maxFrameEnd = -1
+  jump: Jump | null = null
+  opStart = 0
+  private opFrameEnd = -1
+  private opStartFramed = -1
+  private expansionReported = false
+
+  constructor(
+    readonly host: MachineHost,
+    readonly cur: Cursor,
+    /** True for an alternative parse spawned at a frame straddle. */
+    readonly isFork: boolean,
+    readonly depth: number
+  ) {}
+
+  /** A copy positioned at the current opcode's first byte, for a straddle fork. */
+  cloneAtOpcode(cursor: Cursor, jump: Jump): Machine {
+    const m = new Machine(this.host, cursor, true, this.depth)
+    m.stack = this.stack.slice()
+    m.marks = this.marks.slice()
+    m.memo = new Map(this.memo)
+    m.protocol = this.protocol
+    m.pickles = this.pickles
+    m.stopAfter = this.stopAfter
+    m.maxFrameEnd = this.maxFrameEnd
+    m.jump = jump
+    cursor.frameEnd = this.opFrameEnd
+    return m
+  }
+
+  /** Runs pickles back to back until EOF, `stopAfter`, or an error. */
+  *run(): Generator<void, void, void> {
+    const c = this.cur
+    for (;;) {
+      // Between pickles: a clean EOF ends the scan.
+      if (!c.has(1) && !(yield* this.waitData(1))) {
+        if (this.pickles === 0) this.host.stop(this, false, c.pos, 'the file is empty')
+        return
+      }
+      const ok = yield* this.onePickle()
+      if (!ok) return
+      this.pickles++
+      if (this.stopAfter !== null && this.pickles >= this.stopAfter) return
+      // Each pickle.load() call starts a fresh unpickler: new memo, stack, buffer.
+      this.stack = []
+      this.marks = []
+      this.memo = new Map()
+      c.frameEnd = -1
+    }
+  }
+
+  private *waitData(n: number): Generator<void, boolean, void> {
+    while (!this.cur.has(n)) {
+      if (this.cur.store.eof) return false
+      yield
+    }
+    return true
+  }
+
+  // ---- reads (each mirrors one _Unpickler_Read / _Unpickler_Readline call) ----
+
+  /** Synchronous fast path: frame bookkeeping, then whether `n` bytes are here. */
+  private fast(n: number): boolean {
+    const c = this.cur
+    if (this.jump !== null && c.pos === this.jump.at) return false
+    if (c.frameEnd >= 0) this.checkFrame(n)
+    return c.has(n)
+  }
+
+  private checkFrame(n: number): void {
+    const c = this.cur
+    if (c.frameEnd < 0) return
+    if (c.pos >= c.frameEnd) c.frameEnd = -1
+    else if (c.pos + n > c.frameEnd) {
+      this.straddle(c.pos, c.frameEnd, -1, `a ${n}-byte read at byte ${c.pos} runs past the frame end at byte ${c.frameEnd}`)
+      c.frameEnd = -1
+    }
+  }
+
+  /**
+   * An argument crosses the FRAME end. CPython disagrees with itself here: reading
+   * from bytes or a peekable file continues linearly (what this machine does);
+   * reading from a non-peekable file discards the rest of the frame buffer and
+   * continues at the frame end (what the fork does); the pure-Python unpickler
+   * raises. No pickler writes this, so it is reported, and both readings are scanned.
+   */
+  private straddle(at: number, frameEnd: number, nextFrameEnd: number, detail: string): void {
+    this.host.anomaly(this, 'frame-straddle', at, detail)
+    this.host.fork(this, { at, to: frameEnd, frameEnd: nextFrameEnd })
+  }
+
+  /** Slow path: performs a pending fork jump, then waits for `n` bytes. */
+  private *need(n: number): Generator<void, boolean, void> {
+    const c = this.cur
+    const j = this.jump
+    if (j !== null && c.pos === j.at) {
+      this.jump = null
+      while (c.pos < j.to) {
+        c.skip(j.to - c.pos)
+        if (c.pos < j.to) {
+          if (c.store.eof) return false
+          yield
+        }
+      }
+      c.frameEnd = j.frameEnd
+    }
+    return yield* this.waitData(n)
+  }
+
+  /** A counted string/bytes argument: keeps the first `maxKeep` bytes, streams past the rest. */
+  private *data(n: number): Generator<void, Line | null, void> {
+    const c = this.cur
+    if (!this.fast(0) && !(yield* this.need(0))) return null
+    if (c.frameEnd >= 0) this.checkFrame(n)
+    const keep = Math.min(n, this.host.limits.maxKeep)
+    if (!c.has(keep) && !(yield* this.waitData(keep))) return null
+    const text = c.take(keep)
+    let left = n - keep
+    while (left > 0) {
+      left -= c.skip(left)
+      if (left > 0) {
+        if (c.store.eof) return null
+        yield
+      }
+    }
+    return { text, truncated: n > keep }
+  }
+
+  /** A newline-terminated argument (without the newline); keeps at most `maxKeep` bytes. */
+  private *line(): Generator<void, Line | null, void> {
+    const c = this.cur
+    if (!this.fast(0) && !(yield* this.need(0))) return null
+    const keep = this.host.limits.maxKeep
+    const start = c.pos
+    const frameEnd = c.frameEnd
+    let straddled = false
+    const parts: Buffer[] = []
+    let kept = 0
+    let truncated = false
+    for (;;) {
+      const avail = c.available
+      const n = c.lineLength(avail)
+      const len = n >= 0 ? n : avail
+      if (!straddled && frameEnd > start && (n >= 0 ? c.pos + n > frameEnd : c.pos + avail >= frameEnd)) {
+        straddled = true
+        this.straddle(start, frameEnd, -1, `a text line starting at byte ${start} has no newline before the frame end at byte ${frameEnd}`)
+        c.frameEnd = -1
+      }
+      const want = Math.min(len, keep - kept)
+      if (want > 0) {
+        parts.push(c.take(want))
+        kept += want
+      }
+      if (len > want) {
+        truncated = true
+        c.skip(len - want)
+      }
+      if (n >= 0) break
+      if (c.store.eof) return null
+      yield
+    }
+    let text = parts.length === 1 ? parts[0]! : Buffer.concat(parts)
+    if (!truncated) text = text.subarray(0, text.length - 1)
+    return { text, truncated }
+  }
+
+  // ---- stack helpers ----
+
+  private get fence(): number {
+    return this.marks.length > 0 ? this.marks[this.marks.length - 1]! : 0
+  }
+
+  private push(v: Val): boolean {
+    this.stack.push(v)
+    if (this.stack.length > this.host.limits.maxStack) {
+      return this.cap(`more than ${this.host.limits.maxStack} values on the stack (limit maxStack)`)
+    }
+    return true
+  }
+
+  private pop(): Val | undefined {
+    return this.stack.length > this.fence ? this.stack.pop() : undefined
+  }
+
+  private popMark(): Val[] | null {
+    const m = this.marks.pop()
+    if (m === undefined) return null
+    return this.stack.splice(m)
+  }
+
+  private memoPut(key: number, v: Val): boolean {
+    if (!this.memo.has(key) && this.memo.size >= this.host.limits.maxMemo) {
+      return this.cap(`more than ${this.host.limits.maxMemo} memo entries (limit maxMemo)`)
+    }
+    this.memo.set(key, v)
+    return true
+  }
+
+  private fail(message: string): false {
+    this.host.stop(this, false, this.opStart, message)
+    return false
+  }
+
+  private cap(message: string): false {
+    this.host.stop(this, true, this.opStart, message)
+    return false
+  }
+
+  private truncated(): false {
+    return this.fail(`the stream ends inside ${opName(this.currentOp)} (truncated pickle)`)
+  }
+
+  private underflow(): false {
+    return this.fail(`${opName(this.currentOp)} pops from an empty stack (CPython: unpickling stack underflow)`)
+  }
+
+  private noMark(): false {
+    return this.fail(`${opName(this.currentOp)} needs a MARK but none is open (CPython: could not find MARK)`)
+  }
+
+  private currentOp = 0
+
+  private str(buf: Buffer, decoded: string | null): Val {
+    if (buf.length > MAX_NAME_TEXT) return STR_LONG
+    const h = this.host
+    if (h.retained + buf.length > h.limits.maxRetained) return STR_LOST
+    h.retained += buf.length
+    return { k: 'str', text: decoded ?? buf.toString('utf8') }
+  }
+
+  /** Inspects a kept string/bytes argument (nested pickles) and makes its stack value. */
+  private strArg(d: Line, offset: number, isText: boolean, decoded: string | null = null): Val {
+    if (d.text.length >= 8) this.host.blob(this, d.text, d.truncated, offset)
+    if (!isText) return V
+    return d.truncated ? STR_LONG : this.str(d.text, decoded)
+  }
+
+  private insert(target: Val | undefined, values: Val[], keys: boolean): boolean {
+    if (target === undefined) return this.underflow()
+    if (target.k !== 'coll') return true
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!
+      if (v === target) {
+        target.selfRefs++
+        if (target.selfRefs > this.host.limits.maxSelfRefs && !this.expansionReported) {
+          this.expansionReported = true
+          this.host.anomaly(this, 'expansion', this.opStart, `a ${target.t} is inserted into itself more than ${this.host.limits.maxSelfRefs} times`)
+        }
+      }
+      const isKey = target.t === 'dict' ? keys && i % 2 === 0 : target.t === 'set' || target.t === 'frozenset'
+      if (isKey && v.k === 'coll' && UNHASHABLE.has(v.t)) {
+        return this.fail(`${opName(this.currentOp)} uses an unhashable ${v.t} as a ${target.t} key (CPython raises TypeError)`)
+      }
+    }
+    return true
+  }
+
+  private *names(opcode: 'GLOBAL' | 'INST'): Generator<void, [string, string] | null, void> {
+    const a = yield* this.line()
+    const b = a && (yield* this.line())
+    if (!a || !b) {
+      this.truncated()
+      return null
+    }
+    try {
+      const dec = new TextDecoder('utf-8', { fatal: true })
+      return [dec.decode(a.text) + (a.truncated ? '…' : ''), dec.decode(b.text) + (b.truncated ? '…' : '')]
+    } catch {
+      this.fail(`${opcode} module/name is not valid UTF-8 (CPython raises UnicodeDecodeError before importing)`)
+      return null
+    }
+  }
+
+  /** One pickle, PROTO to STOP. Returns false after reporting an error or cap. */
+  private *onePickle(): Generator<void, boolean, void> {
+    const c = this.cur
+    const h = this.host
+    const lim = h.limits
+    for (;;) {
+      if (!this.fast(1) && !(yield* this.need(1))) {
+        this.currentOp = OP.STOP
+        return this.fail('the stream ends before STOP (truncated pickle)')
+      }
+      // CPython's framer never splits an opcode across frames; even where every
+      // reader agrees (payload starting exactly at the frame end) it is hand-built.
+      if (this.opFrameEnd > this.opStart && c.pos > this.opFrameEnd && this.opStartFramed !== this.opStart) {
+        this.opStartFramed = this.opStart
+        this.host.anomaly(this, 'frame-straddle', this.opStart, `${opName(this.currentOp)} at byte ${this.opStart} starts inside a frame ending at byte ${this.opFrameEnd} and ends at byte ${c.pos}`)
+      }
+      this.opStart = c.pos
+      this.opFrameEnd = c.frameEnd
+      c.pin = c.frameEnd >= 0 ? c.pos : -1
+      if (++h.opcodes > lim.maxOpcodes) return this.cap(`more than ${lim.maxOpcodes} opcodes (limit maxOpcodes)`)
+      const op = c.u8()
+      this.currentOp = op
+      switch (op) {
+        case OP.PROTO: {
+          if (!this.fast(1) && !(yield* this.need(1))) return this.truncated()
+          const p = c.u8()
+          if (p > HIGHEST_PROTOCOL) return this.fail(`unsupported pickle protocol ${p}`)
+          if (this.protocol === null) this.protocol = p
+          break
+        }
+        case OP.FRAME: {
+          if (!this.fast(8) && !(yield* this.need(8))) return this.truncated()
+          const len = c.uint(8)
+          // load_frame then reads `len` bytes: a straddle here re-buffers at the old frame end.
+          const j = this.jump
+          if (j !== null && c.pos === j.at) {
+            if (!(yield* this.need(0))) return this.truncated()
+          } else if (c.frameEnd >= 0 && c.pos < c.frameEnd) {
+            if (c.pos + len <= c.frameEnd) {
+              h.anomaly(this, 'frame-nested', this.opStart, `a FRAME at byte ${this.opStart} starts inside the previous frame (ending at byte ${c.frameEnd})`)
+            } else {
+              this.straddle(c.pos, c.frameEnd, c.frameEnd + len, `a FRAME at byte ${this.opStart} announces ${len} bytes that run past the previous frame end at byte ${c.frameEnd}`)
+              c.frameEnd = c.pos + len
+            }
+          } else c.frameEnd = c.pos + len
+          if (c.frameEnd > this.maxFrameEnd) this.maxFrameEnd = c.frameEnd
+          break
+        }
+        case OP.STOP: {
+          const top = this.pop()
+          if (!top) return this.underflow()
+          const left = this.stack.length + this.marks.length
+          if (left > 0) {
+            h.anomaly(this, 'stack-leftover', this.opStart, `${this.stack.length} value(s) and ${this.marks.length} MARK(s) are left on the stack at STOP`)
+          }
+          h.pickleDone(this, top)
+          return true
+        }
+        case OP.MARK:
+          this.marks.push(this.stack.length)
+          if (this.marks.length > lim.maxMarks) return this.cap(`more than ${lim.maxMarks} open MARKs (limit maxMarks)`)
+          break
+        case OP.POP: {
+          const n = this.stack.length
+          if (this.marks.length > 0 && this.marks[this.marks.length - 1] === n) this.marks.pop()
+          else if (!this.pop()) return this.underflow()
+          break
+        }
+        case OP.POP_MARK:
+          if (!this.popMark()) return this.noMark()
+          break
+        case OP.DUP: {
+          const top = this.stack.length > this.fence ? this.stack[this.stack.length - 1] : undefined
+          if (!top) return this.underflow()
+          if (!this.push(top)) return false
+          break
+        }
+        // ---- scalars ----
+        case OP.NONE:
+        case OP.NEWTRUE:
+        case OP.NEWFALSE:
+          if (!this.push(V)) return false
+          break
+        case OP.BININT1:
+        case OP.BININT2:
+        case OP.BININT:
+        case OP.BINFLOAT: {
+          const n = op === OP.BININT1 ? 1 : op === OP.BININT2 ? 2 : op === OP.BININT ? 4 : 8
+          if (!this.fast(n) && !(yield* this.need(n))) return this.truncated()
+          c.skip(n)
+          if (!this.push(V)) return false
+          break
+        }
+        case OP.LONG1:
+        case OP.LONG4: {
+          const w = op === OP.LONG1 ? 1 : 4
+          if (!this.fast(w) && !(yield* this.need(w))) return this.truncated()
+          const n = c.uint(w)
+          if (op === OP.LONG4 && n >= 0x80000000) return this.fail('LONG4 byte count is negative')
+          const d = yield* this.data(n)
+          if (!d) return this.truncated()
+          if (!this.push(n <= 16 ? { k: 'int', hex: d.text.toString('hex') } : V)) return false
+          break
+        }
+        case OP.INT:
+        case OP.LONG:
+        case OP.FLOAT: {
+          if (!(yield* this.line())) return this.truncated()
+          if (!this.push(V)) return false
+          break
+        }
+        // ---- strings and bytes ----
+        case OP.STRING: {
+          const at = c.pos
+          const l = yield* this.line()
+          if (!l) return this.truncated()
+          const q = l.text[0]
+          if (!l.truncated && (l.text.length < 2 || q !== l.text[l.text.length - 1] || (q !== 0x27 && q !== 0x22))) {
+            return this.fail('the STRING opcode argument must be quoted')
+          }
+          const raw = l.truncated ? l.text : escapeDecode(l.text.subarray(1, l.text.length - 1))
+          if (!this.push(this.strArg({ text: raw, truncated: l.truncated }, at, true, raw.toString('latin1')))) return false
+          break
+        }
+        case OP.UNICODE: {
+          const at = c.pos
+          const l = yield* this.line()
+          if (!l) return this.truncated()
+          const s = rawUnicodeEscape(l.text)
+          if (!this.push(this.strArg({ text: Buffer.from(s, 'utf8'), truncated: l.truncated }, at, true, s))) return false
+          break
+        }
+        case OP.SHORT_BINSTRING:
+        case OP.BINSTRING:
+        case OP.SHORT_BINUNICODE:
+        case OP.BINUNICODE:
+        case OP.BINUNICODE8:
+        case OP.SHORT_BINBYTES:
+        case OP.BINBYTES:
+        case OP.BINBYTES8:
+        case OP.BYTEARRAY8: {
+          const w = op === OP.SHORT_BINSTRING || op === OP.SHORT_BINUNICODE || op === OP.SHORT_BINBYTES ? 1
+            : op === OP.BINUNICODE8 || op === OP.BINBYTES8 || op === OP.BYTEARRAY8 ? 8 : 4
+          if (!this.fast(w) && !(yield* this.need(w))) return this.truncated()
+          const n = c.uint(w)
+          if (op === OP.BINSTRING && n >= 0x80000000) return this.fail('BINSTRING length is negative')
+          const at = c.pos
+          const d = yield* this.data(n)
+          if (!d) return this.truncated()
+          const text = op === OP.SHORT_BINSTRING || op === OP.BINSTRING
+          const uni = op === OP.SHORT_BINUNICODE || op === OP.BINUNICODE || op === OP.BINUNICODE8
+          let v = this.strArg(d, at, text || uni, text ? d.text.toString('latin1') : null)
+          if (op === OP.BYTEARRAY8) v = { k: 'coll', t: 'bytearray', selfRefs: 0 }
+          if (!this.push(v)) return false
+          break
+        }
+        case OP.NEXT_BUFFER:
+        case OP.READONLY_BUFFER:
+          // Out-of-band buffers: pickle.load() without `buffers=` raises; keep scanning (superset).
+          if (op === OP.NEXT_BUFFER && !this.push(V)) return false
+          if (op === OP.READONLY_BUFFER && this.stack.length <= this.fence) return this.underflow()
+          break
+        // ---- containers ----
+        case OP.EMPTY_LIST:
+        case OP.EMPTY_DICT:
+        case OP.EMPTY_SET:
+        case OP.EMPTY_TUPLE: {
+          const t: CollType = op === OP.EMPTY_LIST ? 'list' : op === OP.EMPTY_DICT ? 'dict' : op === OP.EMPTY_SET ? 'set' : 'tuple'
+          if (!this.push({ k: 'coll', t, selfRefs: 0 })) return false
+          break
+        }
+        case OP.LIST:
+        case OP.TUPLE:
+        case OP.DICT:
+        case OP.FROZENSET: {
+          const items = this.popMark()
+          if (!items) return this.noMark()
+          const t: CollType = op === OP.LIST ? 'list' : op === OP.TUPLE ? 'tuple' : op === OP.DICT ? 'dict' : 'frozenset'
+          if (op === OP.DICT && items.length % 2 !== 0) return this.fail('odd number of items for DICT')
+          const v: Val = { k: 'coll', t, selfRefs: 0 }
+          if ((t === 'dict' || t === 'frozenset') && !this.insert(v, items, true)) return false
+          if (!this.push(v)) return false
+          break
+        }
+        case OP.TUPLE1:
+        case OP.TUPLE2:
+        case OP.TUPLE3: {
+          const n = op - OP.TUPLE1 + 1
+          if (this.stack.length - this.fence < n) return this.underflow()
+          this.stack.length -= n
+          if (!this.push({ k: 'coll', t: 'tuple', selfRefs: 0 })) return false
+          break
+        }
+        case OP.APPEND:
+        case OP.SETITEM: {
+          const n = op === OP.APPEND ? 1 : 2
+          if (this.stack.length - this.fence < n + 1) return this.underflow()
+          const vals = this.stack.splice(this.stack.length - n)
+          if (!this.insert(this.stack[this.stack.length - 1], vals, true)) return false
+          break
+        }
+        case OP.APPENDS:
+        case OP.SETITEMS:
+        case OP.ADDITEMS: {
+          const items = this.popMark()
+          if (!items) return this.noMark()
+          if (op === OP.SETITEMS && items.length % 2 !== 0) return this.fail('odd number of items for SETITEMS')
+          if (this.stack.length <= this.fence) return this.underflow()
+          if (!this.insert(this.stack[this.stack.length - 1], items, true)) return false
+          break
+        }
+        // ---- memo ----
+        case OP.PUT:
+        case OP.BINPUT:
+        case OP.LONG_BINPUT:
+        case OP.MEMOIZE: {
+          let key: number
+          if (op === OP.PUT) {
+            const l = yield* this.line()
+            if (!l) return this.truncated()
+            key = parseInt(l.text.toString('latin1'), 10)
+            if (!(key >= 0)) return this.fail('PUT index is negative or not a number')
+          } else if (op === OP.MEMOIZE) key = this.memo.size
+          else {
+            const w = op === OP.BINPUT ? 1 : 4
+            if (!this.fast(w) && !(yield* this.need(w))) return this.truncated()
+            key = c.uint(w)
+          }
+          const top = this.stack.length > this.fence ? this.stack[this.stack.length - 1] : undefined
+          if (!top) return this.underflow()
+          if (!this.memoPut(key, top)) return false
+          break
+        }
+        case OP.GET:
+        case OP.BINGET:
+        case OP.LONG_BINGET: {
+          let key: number
+          if (op === OP.GET) {
+            const l = yield* this.line()
+            if (!l) return this.truncated()
+            key = parseInt(l.text.toString('latin1'), 10)
+          } else {
+            const w = op === OP.BINGET ? 1 : 4
+            if (!this.fast(w) && !(yield* this.need(w))) return this.truncated()
+            key = c.uint(w)
+          }
+          const v = this.memo.get(key)
+          if (!v) return this.fail(`memo key ${key} is not defined (CPython raises KeyError)`)
+          if (!this.push(v)) return false
+          break
+        }
+        // ---- imports and calls ----
+        case OP.GLOBAL: {
+          const nm = yield* this.names('GLOBAL')
+          if (!nm) return false
+          h.global(this, nm[0], nm[1], 'GLOBAL', this.opStart)
+          if (!this.push({ k: 'global', module: nm[0], name: nm[1] })) return false
+          break
+        }
+        case OP.INST: {
+          // load_inst finds the MARK before reading its two lines.
+          if (this.marks.length === 0) return this.noMark()
+          const nm = yield* this.names('INST')
+          if (!nm) return false
+          h.global(this, nm[0], nm[1], 'INST', this.opStart)
+          this.popMark()
+          if (!this.push(OBJ)) return false
+          break
+        }
+        case OP.STACK_GLOBAL: {
+          if (this.stack.length - this.fence < 2) return this.underflow()
+          const name = this.stack.pop()!
+          const mod = this.stack.pop()!
+          if (mod.k === 'str' && name.k === 'str' && mod.text !== null && name.text !== null) {
+            h.global(this, mod.text, name.text, 'STACK_GLOBAL', this.opStart)
+            if (!this.push({ k: 'global', module: mod.text, name: name.text })) return false
+          } else if ((mod.k === 'str' && mod.lost) || (name.k === 'str' && name.lost)) {
+            return this.cap(`STACK_GLOBAL operands were not retained (limit maxRetained of ${lim.maxRetained} bytes)`)
+          } else {
+            // Operands computed at load time (call results, long strings): we cannot know the import.
+            h.global(this, `<${describe(mod)}>`, `<${describe(name)}>`, 'STACK_GLOBAL', this.opStart)
+            if (!this.push(OBJ)) return false
+          }
+          break
+        }
+        case OP.EXT1:
+        case OP.EXT2:
+        case OP.EXT4: {
+          const w = op === OP.EXT1 ? 1 : op === OP.EXT2 ? 2 : 4
+          if (!this.fast(w) && !(yield* this.need(w))) return this.truncated()
+          const code = c.uint(w)
+          h.global(this, '<copyreg extension>', String(code), 'EXT', this.opStart)
+          if (!this.push(OBJ)) return false
+          break
+        }
+        case OP.REDUCE:
+        case OP.NEWOBJ: {
+          if (this.stack.length - this.fence < 2) return this.underflow()
+          this.stack.length -= 2
+          if (!this.push(OBJ)) return false
+          break
+        }
+        case OP.NEWOBJ_EX: {
+          if (this.stack.length - this.fence < 3) return this.underflow()
+          this.stack.length -= 3
+          if (!this.push(OBJ)) return false
+          break
+        }
+        case OP.OBJ: {
+          const items = this.popMark()
+          if (!items) return this.noMark()
+          if (items.length === 0) return this.underflow()
+          if (!this.push(OBJ)) return false
+          break
+        }
+        case OP.BUILD: {
+          if (this.stack.length - this.fence < 2) return this.underflow()
+          this.stack.pop()
+          break
+        }
+        case OP.PERSID: {
+          if (!(yield* this.line())) return this.truncated()
+          if (!this.push(OBJ)) return false
+          break
+        }
+        case OP.BINPERSID: {
+          if (!this.pop()) return this.underflow()
+          if (!this.push(OBJ)) return false
+          break
+        }
+        default:
+          return this.fail(`unknown opcode ${opName(op)} at byte ${this.opStart} (CPython: invalid load key)`)
+      }
+    }
+  }
+}
+
+function describe(v: Val): string {
+  if (v.k === 'str') return 'long string'
+  if (v.k === 'coll') return v.t
+  if (v.k === 'global') return `${v.module}.${v.name}`
+  return v.k === 'obj' ? 'call result' : 'non-string'
+}
+
+/** codecs.escape_decode, as load_string applies to a STRING argument. */
+export function escapeDecode(b: Buffer): Buffer {
+  if (!b.includes(0x5c)) return b
+  const out: number[] = []
+  for (let i = 0; i < b.length; i++) {
+    const ch = b[i]!
+    if (ch !== 0x5c || i + 1 >= b.length) {
+      out.push(ch)
+      continue
+    }
+    const e = String.fromCharCode(b[++i]!)
+    const simple: Record<string, number> = { n: 10, t: 9, r: 13, '\\': 92, "'": 39, '"': 34, a: 7, b: 8, f: 12, v: 11, '0': 0 }
+    if (e === 'x') {
+      const hex = b.subarray(i + 1, i + 3).toString('latin1')
+      if (/^[0-9a-fA-F]{2}$/.test(hex)) {
+        out.push(parseInt(hex, 16))
+        i += 2
+      } else out.push(0x5c, 0x78)
+    } else if (/[0-7]/.test(e)) {
+      let oct = e
+      while (oct.length < 3 && i + 1 < b.length && /[0-7]/.test(String.fromCharCode(b[i + 1]!))) oct += String.fromCharCode(b[++i]!)
+      out.push(parseInt(oct, 8) & 0xff)
+    } else if (e === '\n') {
+      // line continuation
+    } else if (simple[e] !== undefined) out.push(simple[e]!)
+    else out.push(0x5c, b[i]!)
+  }
+  return Buffer.from(out)
+}
+
+/** raw-unicode-escape decoding (UNICODE opcode): only \uXXXX and \UXXXXXXXX are escapes. */
+export function rawUnicodeEscape(b: Buffer): string {
+  const s = b.toString('latin1')
+  if (!s.includes('\\')) return s
+  return s.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})/g, (_, h: string) => {
+    const cp = parseInt(h.slice(1), 16)
+    return cp <= 0x10ffff ? String.fromCodePoint(cp) : _
+  })
+}

@@ -1,0 +1,451 @@
+/**
+ * Entry point of the pickle scanner: streams a file through the emulator and turns
+ * what it saw into Issues. Never executes anything and never throws: malformed
+ * input, limits and internal faults all become issues, and `complete` says whether
+ * every opcode CPython would execute was examined.
+ */
+import type { Issue } from '../types.js'
+import { classifyGlobal, isMainGlobal, type GlobalVerdict } from './globals-policy.js'
+import {
+  DEFAULT_LIMITS,
+  Machine,
+  type AnomalyKind,
+  type GlobalOpcode,
+  type Jump,
+  type MachineHost,
+  type PickleLimits,
+  type Val
+} from './machine.js'
+import { findEmbedded, type EmbeddedHow } from './nested.js'
+import { ChunkStore, Cursor } from './reader.js'
+
+export { DEFAULT_LIMITS, type PickleLimits } from './machine.js'
+
+export interface PickleGlobal {
+  module: string
+  name: string
+  /** Byte offset of the importing opcode (for an embedded pickle: of the embedding argument). */
+  offset: number
+  opcode: GlobalOpcode
+}
+
+export interface PickleScanResult {
+  /** Every import the pickle(s) would perform, first occurrence of each module+name, in order. */
+  globals: PickleGlobal[]
+  issues: Issue[]
+  /** Pickles read back to back (STOP reached). */
+  pickles: number
+  /** False when a limit was hit or the stream could not be parsed to the end. */
+  complete: boolean
+  /** Protocol of the first pickle (null for protocol 0/1 streams without PROTO). */
+  protocol: number | null
+  stats: {
+    bytesRead: number
+    opcodes: number
+    /** Most bytes buffered at once: stays at a few chunks whatever the file size. */
+    peakBufferedBytes: number
+    /** Legacy (non-zip) torch.save stream detected from its magic-number pickle. */
+    legacyTorch: boolean
+  }
+}
+
+export interface PickleScanOptions extends Partial<PickleLimits> {
+  /** Framework the caller identified (e.g. `torch`); tunes messages for `__main__` classes. */
+  framework?: string
+  /**
+   * Stop after this many pickles and ignore what follows (raw storage bytes). Legacy
+   * torch files (magic-number pickle first) get 5 automatically.
+   */
+  stopAfter?: number
+  /** Keep reading the iterable to its end after the scan is done (when it feeds a hash too). */
+  drain?: boolean
+}
+
+const LEGACY_TORCH_MAGIC = '6cfc9c46f9206aa85019' // 0x1950a86a20f9469cfc6c little-endian, LONG1 payload
+
+interface Hit {
+  module: string
+  name: string
+  opcode: GlobalOpcode
+  offset: number
+  verdict: GlobalVerdict
+  reason: string | undefined
+  via: 'main' | 'fork' | 'nested'
+  /** For nested hits: how the embedded pickle was encoded. */
+  how?: EmbeddedHow
+  innerOffset?: number
+}
+
+const FIX_CONVERT =
+  'Do not load this file. Get the weights from a trusted source in a format that cannot run code (e.g. safetensors: `safetensors.torch.save_file(model.state_dict(), ...)`).'
+const FIX_UNKNOWN =
+  'Convert the model to safetensors (or another format without code), or, if you trust this import, allowlist it in .modelgate.yml.'
+const FIX_MALFORMED =
+  'Re-save the file with the framework\'s own save function from a trusted source; a stream CPython would read differently from a scanner is a common way to hide a payload.'
+const FIX_LIMIT =
+  'If the file is legitimate, raise the pickle limit named above in .modelgate.yml; better, convert it to safetensors so no scan of code is needed.'
+
+const ANOMALY_TEXT: Record<AnomalyKind, string> = {
+  'frame-straddle':
+    'an opcode argument crosses a FRAME boundary, so CPython reads this pickle differently depending on how it is opened (bytes vs. file), and the pure-Python unpickler rejects it',
+  'frame-nested': 'a FRAME begins inside another frame, which no pickler writes and the pure-Python unpickler rejects',
+  'frame-past-end': 'a FRAME announces more bytes than the file holds; CPython\'s C unpickler refuses it while the pure-Python one executes it',
+  'stack-leftover': 'values are left on the stack at STOP, which no pickler writes (a hand-built stream; it can hide calls whose results are discarded)',
+  expansion: 'a container is inserted into itself over and over, an expansion (resource-exhaustion) construction'
+}
+
+/** One scan of one stream. Synchronous core: feed chunks with `push`, finish with `end`. */
+export class PickleScan implements MachineHost {
+  readonly limits: PickleLimits
+  opcodes = 0
+  retained = 0
+  private readonly store = new ChunkStore()
+  private readonly main: Machine
+  private active: { m: Machine; gen: Generator<void, void, void> }[] = []
+  private hits: Hit[] = []
+  private issues: Issue[] = []
+  private anomalies = new Set<AnomalyKind>()
+  private forks = 0
+  private forkLost = false
+  private mainStop: { cap: boolean; offset: number; message: string } | null = null
+  private incomplete = false
+  private firstProtocol: number | null = null
+  private legacy = false
+  private finished: PickleScanResult | null = null
+
+  constructor(
+    private readonly opts: PickleScanOptions = {},
+    private readonly depth = 0
+  ) {
+    const lim: PickleLimits = { ...DEFAULT_LIMITS }
+    for (const k of Object.keys(DEFAULT_LIMITS) as (keyof PickleLimits)[]) {
+      const v = opts[k]
+      if (typeof v === 'number' && v >= 0) lim[k] = v
+    }
+    this.limits = lim
+    this.main = new Machine(this, new Cursor(this.store, 0), false, depth)
+    if (opts.stopAfter !== undefined && opts.stopAfter > 0) this.main.stopAfter = opts.stopAfter
+    this.active.push({ m: this.main, gen: this.main.run() })
+  }
+
+  /** True once no machine needs more input. */
+  get done(): boolean {
+    return this.active.length === 0
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.done || chunk.length === 0) return
+    this.store.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+    this.step()
+  }
+
+  end(): PickleScanResult {
+    if (this.finished) return this.finished
+    this.store.eof = true
+    for (let guard = 0; !this.done && guard < 1000; guard++) this.step()
+    this.finished = this.result()
+    return this.finished
+  }
+
+  /** Marks the scan incomplete for a reason outside the stream (read error, internal fault). */
+  abort(message: string): PickleScanResult {
+    this.incomplete = true
+    this.issues.push({
+      rule: 'scan-incomplete',
+      severity: 'error',
+      message: `The pickle scan stopped at byte ${this.store.end}: ${message}. Nothing after that point was checked.`,
+      fix: 'Re-run the scan; if it keeps failing, treat the file as unscanned and convert it to safetensors.',
+      offset: this.store.end
+    })
+    for (const a of this.active) a.m.cur.release()
+    this.active = []
+    this.finished = this.result()
+    return this.finished
+  }
+
+  private step(): void {
+    for (let i = 0; i < this.active.length; ) {
+      const a = this.active[i]!
+      if (a.gen.next().done) {
+        a.m.cur.release()
+        this.active.splice(i, 1)
+      } else i++
+    }
+    this.store.trim(this.limits.maxPinned)
+  }
+
+  // ---- MachineHost ----
+
+  global(m: Machine, module: string, name: string, opcode: GlobalOpcode, offset: number): void {
+    const c =
+      opcode === 'EXT'
+        ? { verdict: 'dangerous' as const, reason: 'EXT opcodes import whatever the loading process registered with copyreg under that code; a scanner cannot know what it is' }
+        : module.startsWith('<') && opcode === 'STACK_GLOBAL'
+          ? { verdict: 'dangerous' as const, reason: 'STACK_GLOBAL operands are computed at load time (not plain strings), so the import cannot be known before running it' }
+          : classifyGlobal(module, name)
+    this.hits.push({ module, name, opcode, offset, verdict: c.verdict, reason: c.reason, via: m.isFork ? 'fork' : 'main' })
+  }
+
+  anomaly(_m: Machine, kind: AnomalyKind, offset: number, detail: string): void {
+    if (this.anomalies.has(kind)) return
+    this.anomalies.add(kind)
+    this.issues.push({
+      rule: 'unparseable-artifact',
+      severity: 'error',
+      message: `Malformed pickle at byte ${offset}: ${ANOMALY_TEXT[kind]} (${detail}).`,
+      fix: FIX_MALFORMED,
+      offset
+    })
+  }
+
+  stop(m: Machine, cap: boolean, offset: number, message: string): void {
+    // A fork reads bytes the way only some loaders do; its failures are expected noise
+    // (the straddle that spawned it is already an error).
+    if (m.isFork || this.mainStop) return
+    this.mainStop = { cap, offset, message }
+  }
+
+  fork(m: Machine, jump: Jump): void {
+    if (this.forks >= this.limits.maxForks) {
+      this.forkLost = true
+      return
+    }
+    const cursor = new Cursor(this.store, m.opStart)
+    if (cursor.pos !== m.opStart || this.store.heldFrom > m.opStart) {
+      cursor.release()
+      this.forkLost = true
+      return
+    }
+    this.forks++
+    const f = m.cloneAtOpcode(cursor, jump)
+    this.active.push({ m: f, gen: f.run() })
+  }
+
+  pickleDone(m: Machine, top: Val): void {
+    if (m.isFork) return
+    if (m.pickles === 0) {
+      this.firstProtocol = m.protocol
+      if (top.k === 'int' && top.hex === LEGACY_TORCH_MAGIC && this.opts.stopAfter === undefined) {
+        // Legacy torch.save: magic, protocol, sys_info, object, storage keys, then raw storage bytes.
+        this.legacy = true
+        m.stopAfter = 5
+      }
+    }
+  }
+
+  blob(_m: Machine, data: Buffer, truncated: boolean, offset: number): void {
+    const emb = findEmbedded(data)
+    if (!emb) return
+    if (this.depth + 1 > this.limits.maxNestedDepth) {
+      if (emb.how !== 'text') {
+        this.incomplete = true
+        this.issues.push({
+          rule: 'scan-incomplete',
+          severity: 'error',
+          message: `An embedded pickle at byte ${offset} is nested more than ${this.limits.maxNestedDepth} levels deep (limit maxNestedDepth); it was not scanned.`,
+          fix: FIX_LIMIT,
+          offset
+        })
+      }
+      return
+    }
+    const inner = new PickleScan({ ...this.limits, framework: this.opts.framework }, this.depth + 1)
+    inner.push(emb.bytes)
+    const r = inner.end()
+    const innerHits = inner.hits
+    const parsed = inner.mainStop === null && r.pickles > 0
+    // Protocol-0 text and blobs that fail to parse are only hints: accept what they
+    // import only when the parse is clean, except dangerous imports, which always count.
+    const accept = (h: Hit): boolean =>
+      h.verdict === 'dangerous' ? emb.how !== 'text' || parsed : parsed || (truncated && emb.how !== 'text')
+    let any = false
+    for (const h of innerHits) {
+      if (!accept(h)) continue
+      any = true
+      this.hits.push({ ...h, offset, via: 'nested', how: h.how ?? emb.how, innerOffset: h.offset })
+    }
+    if (emb.how === 'text' && !any) return
+    for (const i of r.issues) {
+      if (i.rule === 'scan-incomplete' && parsed) {
+        this.incomplete = true
+        this.issues.push({ ...i, offset, message: `Embedded pickle at byte ${offset}: ${i.message}` })
+      }
+    }
+    if (truncated && emb.how !== 'text' && inner.mainStop !== null && !inner.mainStop.cap && /truncated|ends/.test(inner.mainStop.message)) {
+      this.incomplete = true
+      this.issues.push({
+        rule: 'scan-incomplete',
+        severity: 'error',
+        message: `An embedded ${emb.how} pickle at byte ${offset} is larger than the ${this.limits.maxKeep} bytes kept for inspection (limit maxKeep); only its start was scanned.`,
+        fix: FIX_LIMIT,
+        offset
+      })
+    }
+  }
+
+  // ---- result ----
+
+  private result(): PickleScanResult {
+    const issues: Issue[] = []
+    const main = this.main
+    const torch =
+      /torch/i.test(this.opts.framework ?? '') || this.legacy || this.hits.some((h) => h.module === 'torch' || h.module.startsWith('torch.'))
+    const seen = new Map<string, Hit>()
+    for (const h of this.hits) {
+      const key = `${h.module}\0${h.name}\0${h.via === 'nested' ? 'n' : ''}`
+      if (!seen.has(key)) seen.set(key, h)
+    }
+    for (const h of seen.values()) {
+      const issue = this.hitIssue(h, torch)
+      if (issue) issues.push(issue)
+    }
+    issues.push(...this.issues)
+    let complete = !this.incomplete
+    const stop = this.mainStop
+    if (stop) {
+      complete = false
+      const dangerous = this.hits.some((h) => h.verdict === 'dangerous')
+      issues.push(
+        stop.cap
+          ? {
+              rule: 'scan-incomplete',
+              severity: 'error',
+              message: `The pickle scan stopped at byte ${stop.offset}: ${stop.message}. Nothing after this point was checked, so ModelGate cannot say whether loading the file runs code.`,
+              fix: FIX_LIMIT,
+              offset: stop.offset
+            }
+          : {
+              rule: 'unparseable-artifact',
+              severity: 'error',
+              message: `The pickle stream cannot be parsed at byte ${stop.offset}: ${stop.message}.${dangerous ? ' It imported dangerous globals before that point (reported separately).' : ''} ModelGate cannot vouch for what loading it would do.`,
+              fix: FIX_MALFORMED,
+              offset: stop.offset
+            }
+      )
+    } else if (main.maxFrameEnd > this.store.end) {
+      this.anomaly(main, 'frame-past-end', main.maxFrameEnd, `frame ends at byte ${main.maxFrameEnd}, file has ${this.store.end} bytes`)
+      issues.push(this.issues[this.issues.length - 1]!)
+    }
+    if (this.forkLost) {
+      complete = false
+      issues.push({
+        rule: 'scan-incomplete',
+        severity: 'error',
+        message: `The stream has more frame-boundary tricks than ModelGate re-reads (limit maxForks ${this.limits.maxForks}, or a frame larger than maxPinned); some ways CPython could read it were not scanned.`,
+        fix: FIX_MALFORMED
+      })
+    }
+    const globals: PickleGlobal[] = []
+    const gseen = new Set<string>()
+    for (const h of this.hits) {
+      const key = `${h.module}\0${h.name}`
+      if (gseen.has(key)) continue
+      gseen.add(key)
+      globals.push({ module: h.module, name: h.name, offset: h.offset, opcode: h.opcode })
+    }
+    return {
+      globals,
+      issues,
+      pickles: main.pickles,
+      complete,
+      protocol: main.pickles > 0 ? this.firstProtocol : main.protocol,
+      stats: { bytesRead: this.store.end, opcodes: this.opcodes, peakBufferedBytes: this.store.peak, legacyTorch: this.legacy }
+    }
+  }
+
+  private hitIssue(h: Hit, torch: boolean): Issue | null {
+    const what = h.opcode === 'EXT' ? `EXT code ${h.name}` : `${h.module}.${h.name}`
+    const where =
+      h.via === 'nested'
+        ? `an embedded ${h.how} pickle stored in the argument at byte ${h.offset} imports ${what} (at byte ${h.innerOffset} of the embedded pickle)`
+        : `${h.opcode} at byte ${h.offset} imports ${what}`
+    const forkNote = h.via === 'fork' ? ' This import is only reached when the file is read the way CPython reads a non-seekable file across the malformed frame boundary.' : ''
+    if (h.verdict === 'allowed') return null
+    if (h.verdict === 'dangerous') {
+      return {
+        rule: 'unsafe-serialization',
+        severity: 'error',
+        message: `Loading this pickle runs code: ${where}, which is dangerous (${h.reason}).${forkNote}`,
+        fix: FIX_CONVERT,
+        offset: h.offset
+      }
+    }
+    if (h.via === 'nested') {
+      return {
+        rule: 'unsafe-serialization',
+        severity: 'error',
+        message: `Loading this pickle's data can run code: ${where}, which is not on the vetted list. A pickle hidden inside model data is a second-stage payload for any code that later unpickles it.`,
+        fix: FIX_CONVERT,
+        offset: h.offset
+      }
+    }
+    if (isMainGlobal(h.module)) {
+      return torch
+        ? {
+            rule: 'unknown-global',
+            severity: 'warning',
+            message: `torch.save(model) full pickle: loading imports user code (${what}, ${h.opcode} at byte ${h.offset}) from the script that saved it; the file only loads where that code exists and runs it.`,
+            fix: 'Save model.state_dict() instead of the whole model and convert it to safetensors; load it into the model class from your own code.',
+            offset: h.offset
+          }
+        : {
+            rule: 'unknown-global',
+            severity: 'note',
+            message: `${where}, a class from the script that saved the file (__main__); loading needs that script's code.`,
+            fix: 'Prefer a format without classes (e.g. safetensors for arrays); if you trust the saving script, allowlist the class in .modelgate.yml.',
+            offset: h.offset
+          }
+    }
+    return {
+      rule: 'unknown-global',
+      severity: 'warning',
+      message: `Loading this pickle imports an unvetted global: ${where} (${h.reason}).${forkNote}`,
+      fix: FIX_UNKNOWN,
+      offset: h.offset
+    }
+  }
+}
+
+/**
+ * Scans a pickle stream (one or several pickles back to back) for what loading it
+ * would import and run. Reads `chunks` once, in order, keeping only a few chunks
+ * in memory; stops reading early when the scan is done unless `drain` is set.
+ */
+export async function scanPickle(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts: PickleScanOptions = {}): Promise<PickleScanResult> {
+  let scan: PickleScan
+  try {
+    scan = new PickleScan(opts)
+  } catch (err) {
+    return new PickleScan({}).abort(`internal error: ${String(err)}`)
+  }
+  try {
+    for await (const chunk of chunks) {
+      if (!scan.done) {
+        try {
+          scan.push(chunk)
+        } catch (err) {
+          return scan.abort(`internal error: ${String(err)}`)
+        }
+      }
+      if (scan.done && !opts.drain) break
+    }
+  } catch (err) {
+    return scan.abort(`reading the file failed (${err instanceof Error ? err.message : String(err)})`)
+  }
+  try {
+    return scan.end()
+  } catch (err) {
+    return scan.abort(`internal error: ${String(err)}`)
+  }
+}
+
+/** Synchronous scan of an in-memory pickle (nested blobs, tests). */
+export function scanPickleBuffer(data: Uint8Array, opts: PickleScanOptions = {}): PickleScanResult {
+  const scan = new PickleScan(opts)
+  try {
+    scan.push(data)
+    return scan.end()
+  } catch (err) {
+    return scan.abort(`internal error: ${String(err)}`)
+  }
+}
