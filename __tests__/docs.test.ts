@@ -28,5 +28,5 @@ test('README opens with exactly the two set-up commands', async () => {
     '```'
   ])
   const ci = await readFile(path.join(REPO, '.ci', 'run'), 'utf8')
-  expect(ci).toContain('npm ci --no-audit --no-fund\nnpm test\n')
+  expect(ci).toContain('npm ci --no-audit --no-fund\nstatus=0\nnpm test -- ')
 })

@@ -1,5 +1,6 @@
 // Builds the self-contained bundles: dist/index.js (the action) and dist/cli.js (the `modelgate` bin).
 // They must run with no node_modules, on Node 20 and Node 24.
+import { chmodSync } from 'node:fs'
 import { build } from 'esbuild'
 
 const common = {
@@ -28,3 +29,5 @@ const common = {
 
 await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' })
 await build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node\n' + common.banner.js } })
+// The bin must be executable for `./dist/cli.js` and package managers that do not chmod.
+chmodSync('dist/cli.js', 0o755)
