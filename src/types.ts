@@ -42,6 +42,8 @@ export type ArtifactKind =
   | 'model-card'
   | 'dataset-card'
   | 'signature'
+  /** Files that steer how a model loads and runs: HF config.json, tokenizer configs, chat templates. */
+  | 'model-config'
 
 export type ChangeType = 'added' | 'modified' | 'removed' | 'renamed' | 'unchanged'
 

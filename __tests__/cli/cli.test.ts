@@ -85,7 +85,7 @@ describe('reports', () => {
       artifacts: [
         { path: 'm/README.md', kind: 'model-card', format: 'huggingface-model-card', change: 'unchanged', size: Buffer.byteLength(clean['m/README.md']), sha256: f.sha256(clean['m/README.md']), lfs: null, signature: null, license: null, facts: {} },
         { path: 'm/bad.safetensors', kind: 'model', format: 'safetensors', change: 'unchanged', size: 20, sha256: f.sha256(broken['m/bad.safetensors']), lfs: null, signature: null, license: null, facts: {} },
-        { path: 'm/model.safetensors', kind: 'model', format: 'safetensors', change: 'unchanged', size: f.smallSafetensors().length, sha256: f.sha256(f.smallSafetensors()), lfs: null, signature: null, license: null, facts: { tensors: 1 } }
+        { path: 'm/model.safetensors', kind: 'model', format: 'safetensors', change: 'unchanged', size: f.smallSafetensors().length, sha256: f.sha256(f.smallSafetensors()), lfs: null, signature: null, license: null, facts: { tensors: 1, dtypes: 'F32', header_bytes: 96, 'metadata.format': 'pt', metadata_keys: 'format', parameters: 4 } }
       ],
       dependencies: [],
       findings: [

@@ -68,7 +68,7 @@ describe('whole-tree discovery', () => {
     const root = await makeTree({ 'a/model.safetensors': weights, 'b/model.safetensors': pointer.text })
     const report = await paths(root)
     expect(report.artifacts).toEqual([
-      { path: 'a/model.safetensors', kind: 'model', format: 'safetensors', change: 'unchanged', size: weights.length, sha256: f.sha256(weights), lfs: null, signature: null, license: null, facts: { tensors: 1 } },
+      { path: 'a/model.safetensors', kind: 'model', format: 'safetensors', change: 'unchanged', size: weights.length, sha256: f.sha256(weights), lfs: null, signature: null, license: null, facts: { tensors: 1, dtypes: 'F32', header_bytes: 96, 'metadata.format': 'pt', metadata_keys: 'format', parameters: 4 } },
       { path: 'b/model.safetensors', kind: 'model', format: 'safetensors', change: 'unchanged', size: 5000, sha256: pointer.oid, lfs: { oid: pointer.oid, size: 5000 }, signature: null, license: null, facts: {} }
     ])
   })

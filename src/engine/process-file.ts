@@ -56,8 +56,10 @@ async function analyse(candidate: Candidate, src: Awaited<ReturnType<Candidate['
   const broken = issues.some((i) => i.rule === 'unparseable-artifact')
   const inspector = id.lfs || broken ? undefined : INSPECTORS[id.format]
   if (inspector) {
-    const deep = await inspector(src, { path: candidate.path })
-    Object.assign(facts, deep.facts)
+    const deep = await inspector(src, { path: candidate.path, facts })
+    // The parser's own `format` label is the artifact's format already.
+    const { format: _label, ...deepFacts } = deep.facts
+    Object.assign(facts, deepFacts)
     issues.push(...deep.issues)
   }
   const artifact: Artifact = {
@@ -77,6 +79,6 @@ async function analyse(candidate: Candidate, src: Awaited<ReturnType<Candidate['
 }
 
 function toFinding(path: string, issue: Issue): Finding {
-  const where = issue.offset !== undefined ? ` (at byte ${issue.offset})` : ''
+  const where = issue.offset !== undefined && !issue.message.includes(`byte ${issue.offset}`) ? ` (at byte ${issue.offset})` : ''
   return { rule: issue.rule, severity: issue.severity, path, line: null, message: issue.message + where, fix: issue.fix }
 }

@@ -5,6 +5,8 @@ import type { ByteSource } from '../util/byte-source.js'
 import { hintFor, inDataFolder, manifestFormat, signatureFormat, type NameHint } from './by-name.js'
 import { cardKind, readFrontMatter } from './front-matter.js'
 import { parseLfsPointer } from './lfs.js'
+import { listZip, readMemberHead } from '../inspect/formats/zip.js'
+import { looksLikePickle } from '../inspect/pickle-result.js'
 import { explainNotSafetensors, HEAD_BYTES, sniff } from './sniff.js'
 
 export interface Identified {
@@ -18,7 +20,8 @@ export interface Identified {
 const FORMAT_KIND: Record<string, ArtifactKind> = {
   safetensors: 'model', gguf: 'model', ggml: 'model', onnx: 'model', tflite: 'model',
   'keras-h5': 'model', 'keras-v3': 'model', 'pytorch-zip': 'model', torchscript: 'model',
-  'pytorch-legacy': 'model', pickle: 'model', joblib: 'model', numpy: 'model', 'numpy-npz': 'model',
+  'pytorch-legacy': 'model', pickle: 'model', zip: 'model', '7z': 'model', rar: 'model',
+  'chat-template': 'model-config', 'tokenizer-config': 'model-config', 'hf-config': 'model-config', joblib: 'model', numpy: 'model', 'numpy-npz': 'model',
   'xgboost-json': 'model', 'xgboost-ubj': 'model', tfjs: 'model', 'tf-savedmodel': 'model', sentencepiece: 'model',
   parquet: 'dataset', arrow: 'dataset', 'feather-v1': 'dataset', csv: 'dataset', tsv: 'dataset',
   jsonl: 'dataset', tfrecord: 'dataset', hdf5: 'dataset', 'dvc-pointer': 'dataset'
@@ -28,6 +31,8 @@ const AMBIGUOUS = new Set(['hdf5', 'numpy', 'numpy-npz', 'pickle', 'joblib'])
 const KERAS_MARKERS = ['keras_version', 'model_config', 'layer_names'].map((s) => Buffer.from(s))
 const KERAS_SCAN_BYTES = 1024 * 1024
 /** Opcodes a protocol 0/1 pickle can start with (MARK, EMPTY_*, GLOBAL, INST, PUT, NONE, ints, strings). */
+/** Names with no extension, or one that says only "model data". */
+const OPAQUE_NAME = /^[^.]+$|\.(bin|model|dat|data|weights|ckpt|pth?|pkl|mdl|sav)$/i
 const PICKLE_V0_FIRST = new Set('(]})cilNIJKLFSVUGTXBCde'.split('').map((c) => c.charCodeAt(0)))
 
 /**
@@ -58,7 +63,7 @@ export async function identify(relPath: string, src: ByteSource): Promise<Identi
     if (byName) ({ format, facts } = byName)
   }
   if (format === 'hdf5' && (await hasKerasMarkers(src))) format = 'keras-h5'
-  if (format === 'zip' && !hint) return null
+  if (format === 'zip' && !hint && !(await zipHoldsMlContent(src))) return null
 
   if (hint && hint.formats.length > 0) {
     if (format === null && hint.strict) {
@@ -90,11 +95,15 @@ function identifyPointer(relPath: string, hint: NameHint | null, lfs: NonNullabl
 async function identifyByName(relPath: string, head: Buffer, hint: NameHint | null): Promise<{ format: string; facts: Record<string, string | number | boolean> } | null> {
   const base = path.posix.basename(relPath)
   const text = head.subarray(0, 4096).toString('utf8')
-  if (hint?.formats.includes('pickle') && PICKLE_V0_FIRST.has(head[0] ?? -1)) return { format: 'pickle', facts: { pickleProtocol: head[0] === 0x80 ? (head[1] ?? 0) : 0 } }
+  if (hint?.formats.includes('pickle') && PICKLE_V0_FIRST.has(head[0] ?? -1)) return { format: 'pickle', facts: {} }
+  // Weights are often saved under names that say nothing (`model`, `checkpoint.model`, `weights.dat`).
+  if (!hint && OPAQUE_NAME.test(base) && looksLikePickle(head)) return { format: 'pickle', facts: {} }
   const compression = compressionOf(head)
   if (compression && hint?.formats.includes('joblib')) return { format: 'joblib', facts: { compression } }
   if (hint?.nominal === 'onnx' && head[0] === 0x08) return { format: 'onnx', facts: {} }
   if (base === 'saved_model.pb') return { format: 'tf-savedmodel', facts: {} }
+  const config = modelConfigFormat(base, text)
+  if (config) return { format: config, facts: {} }
   if (base === 'tokenizer.model' && head[0] === 0x0a) return { format: 'sentencepiece', facts: {} }
   if (base.endsWith('.dvc') && /^outs:/m.test(text)) return { format: 'dvc-pointer', facts: {} }
   if (base.endsWith('.json') && text.trimStart().startsWith('{')) {
@@ -103,6 +112,19 @@ async function identifyByName(relPath: string, head: Buffer, hint: NameHint | nu
   }
   if (base.endsWith('.ubj') && head[0] === 0x7b && head.includes('learner')) return { format: 'xgboost-ubj', facts: {} }
   if (hint && hint.kind === 'dataset' && !hint.strict && !head.includes(0)) return { format: hint.formats[0] ?? hint.nominal, facts: {} }
+  return null
+}
+
+/**
+ * Configuration that changes what a model does when loaded: Hugging Face config and
+ * tokenizer files, and chat templates (Jinja, which runs in the serving process).
+ */
+function modelConfigFormat(base: string, text: string): string | null {
+  if (/\.(jinja2?|j2)$/i.test(base)) return 'chat-template'
+  if (base.endsWith('.template') && /\{[%{]/.test(text)) return 'chat-template'
+  if (base === 'tokenizer_config.json') return 'tokenizer-config'
+  if (/\.(json|ya?ml)$/i.test(base) && /["']?chat_template["']?\s*:/.test(text)) return 'chat-template'
+  if (/^(config|adapter_config|generation_config)\.json$/.test(base) && /"(model_type|architectures|base_model_name_or_path|peft_type)"\s*:/.test(text)) return 'hf-config'
   return null
 }
 
@@ -120,6 +142,29 @@ function identifyCard(relPath: string, head: Buffer): Identified | null {
   const meta = readFrontMatter(head.toString('utf8'))
   const kind = meta ? cardKind(meta, path.posix.basename(relPath), inDataFolder(relPath)) : null
   return kind ? plain(kind, kind === 'model-card' ? 'huggingface-model-card' : 'huggingface-dataset-card') : null
+}
+
+const ZIP_MEMBER_HEADS = 200
+
+/** A zip with no ML name is an artifact only if it holds one: a model-named or pickle member, or one that cannot be read. */
+async function zipHoldsMlContent(src: ByteSource): Promise<boolean> {
+  let listing
+  try {
+    listing = await listZip(src)
+  } catch {
+    return false
+  }
+  try {
+    let heads = 0
+    for (const m of listing.members) {
+      if (m.name.endsWith('/')) continue
+      if (m.encrypted || hintFor(m.name)) return true
+      if (heads++ < ZIP_MEMBER_HEADS && looksLikePickle(await readMemberHead(listing.zip, m, 4096))) return true
+    }
+    return false
+  } finally {
+    listing.zip.close()
+  }
 }
 
 async function hasKerasMarkers(src: ByteSource): Promise<boolean> {

@@ -11,6 +11,8 @@ export const HEAD_BYTES = 64 * 1024
 const SAFETENSORS_MAX_HEADER = 100 * 1024 * 1024
 const TORCH_LEGACY_MAGIC = Buffer.from('8a0a6cfc9c46f9206aa85019', 'hex')
 const HDF5_SIGNATURE = Buffer.from('894844460d0a1a0a', 'hex')
+const SEVEN_Z = Buffer.from('377abcaf271c', 'hex')
+const RAR = Buffer.from('526172211a07', 'hex')
 const GGML_LEGACY: Record<string, string> = { lmgg: 'ggml', fmgg: 'ggmf', tjgg: 'ggjt' }
 
 /** Identifies a file by its bytes alone: magic numbers and header structure. */
@@ -20,11 +22,13 @@ export async function sniff(src: ByteSource, head: Buffer): Promise<Sniff> {
   const ascii4 = head.subarray(0, 4).toString('latin1')
 
   if (ascii4 === 'PK\x03\x04' || ascii4 === 'PK\x05\x06') return sniffZip(src)
+  if (head.subarray(0, 6).equals(SEVEN_Z)) return { format: '7z' }
+  if (head.subarray(0, 6).equals(RAR)) return { format: 'rar' }
   if (ascii4 === 'GGUF') {
     const version = head.length >= 8 ? head.readUInt32LE(4) : -1
-    return version >= 1 && version <= 3 ? { format: 'gguf', facts: { ggufVersion: version } } : { format: 'gguf', broken: `unsupported GGUF version ${version}` }
+    return version >= 1 && version <= 3 ? { format: 'gguf', facts: { gguf_version: version } } : { format: 'gguf', broken: `unsupported GGUF version ${version}` }
   }
-  if (GGML_LEGACY[ascii4]) return { format: 'ggml', facts: { ggmlVariant: GGML_LEGACY[ascii4]! } }
+  if (GGML_LEGACY[ascii4]) return { format: 'ggml', facts: { ggml_variant: GGML_LEGACY[ascii4]! } }
   if (ascii4 === 'PAR1') {
     const tail = await src.read(size - 4, 4)
     return tail.toString('latin1') === 'PAR1' && size >= 12 ? { format: 'parquet' } : { format: 'parquet', broken: "missing the trailing 'PAR1' footer magic (truncated file?)" }
@@ -36,7 +40,7 @@ export async function sniff(src: ByteSource, head: Buffer): Promise<Sniff> {
   if (hdf5At(head)) return { format: 'hdf5' }
   if (head[0] === 0x80 && head.length >= 2 && head[1]! >= 2 && head[1]! <= 5) {
     if (head[1] === 2 && head.subarray(2, 14).equals(TORCH_LEGACY_MAGIC)) return { format: 'pytorch-legacy' }
-    return head.includes('joblib') ? { format: 'joblib' } : { format: 'pickle', facts: { pickleProtocol: head[1]! } }
+    return head.includes('joblib') ? { format: 'joblib' } : { format: 'pickle', facts: { pickle_protocol: head[1]! } }
   }
   return sniffSafetensors(src, head)
 }
@@ -59,11 +63,11 @@ async function sniffZip(src: ByteSource): Promise<Sniff> {
   const base = (n: string) => n.slice(n.lastIndexOf('/') + 1)
   if (names.some((n) => base(n) === 'data.pkl')) {
     const script = names.some((n) => /(^|\/)code\/__torch__\//.test(n)) || names.some((n) => base(n) === 'constants.pkl')
-    return { format: script ? 'torchscript' : 'pytorch-zip', facts: { zipEntries: names.length } }
+    return { format: script ? 'torchscript' : 'pytorch-zip', facts: { zip_members: names.length } }
   }
-  if (names.includes('config.json') && (names.includes('model.weights.h5') || names.includes('metadata.json'))) return { format: 'keras-v3', facts: { zipEntries: names.length } }
+  if (names.includes('config.json') && (names.includes('model.weights.h5') || names.includes('metadata.json'))) return { format: 'keras-v3', facts: { zip_members: names.length } }
   if (names.length > 0 && names.every((n) => n.endsWith('.npy'))) return { format: 'numpy-npz', facts: { arrays: names.length } }
-  return { format: 'zip', facts: { zipEntries: names.length } }
+  return { format: 'zip', facts: { zip_members: names.length } }
 }
 
 /** safetensors: u64 little-endian header length, then that many bytes of JSON starting with '{'. */

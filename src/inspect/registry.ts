@@ -1,10 +1,90 @@
 import type { ByteSource } from '../util/byte-source.js'
-import type { InspectResult } from './types.js'
+import {
+  inspectGguf,
+  inspectHdf5,
+  inspectKeras,
+  inspectNpy,
+  inspectNpz,
+  inspectChatTemplateFile,
+  inspectOnnx,
+  inspectSafetensors,
+  inspectSavedModel,
+  inspectTfjs,
+  inspectTflite,
+  npzPicklePayload
+} from './formats/index.js'
+import { inspectJoblib } from './containers/joblib.js'
+import { scanZipPickles } from './containers/zip-members.js'
+import { inspectPickleStream } from './pickle-result.js'
+import type { Facts, InspectResult } from './types.js'
 
-export type Inspector = (src: ByteSource, ctx: { path: string }) => Promise<InspectResult>
+export interface InspectContext {
+  path: string
+  /** Facts identification already found (e.g. `compression` of a joblib file). */
+  facts: Facts
+}
+
+export type Inspector = (src: ByteSource, ctx: InspectContext) => Promise<InspectResult>
+
+/** Torch zips keep raw tensor bytes in `<archive>/data/<n>`: never pickles, so never opened. */
+const TORCH_STORAGE = /(^|\/)data\/\d+$/
 
 /**
  * Deep parsers by format. A format without one is identified and hashed only;
- * later stages add parsers here rather than special-casing the engine.
+ * new formats are added here rather than special-cased in the engine.
  */
-export const INSPECTORS: Partial<Record<string, Inspector>> = {}
+export const INSPECTORS: Partial<Record<string, Inspector>> = {
+  pickle: (src) => inspectPickleStream(src.stream()),
+  'pytorch-legacy': (src) => inspectPickleStream(src.stream(), { framework: 'torch' }),
+  'pytorch-zip': (src) => scanZipPickles(src, { kind: 'PyTorch archive', framework: 'torch', skip: (n) => TORCH_STORAGE.test(n) }),
+  torchscript: (src) => scanZipPickles(src, { kind: 'TorchScript archive', framework: 'torch', skip: (n) => TORCH_STORAGE.test(n) }),
+  zip: (src) => scanZipPickles(src, { kind: 'zip archive' }),
+  joblib: (src, ctx) => inspectJoblib(src, typeof ctx.facts.compression === 'string' ? ctx.facts.compression : undefined),
+  numpy: async (src, ctx) => {
+    const npy = await inspectNpy(src, ctx)
+    if (npy.payloadOffset === undefined) return npy
+    const pickle = await inspectPickleStream(src.stream(npy.payloadOffset), { framework: 'numpy' }, 'object array payload')
+    return merge(npy, pickle)
+  },
+  'numpy-npz': async (src, ctx) => {
+    const npz = await inspectNpz(src, ctx)
+    let out: InspectResult = npz
+    for (const member of npz.pickleMembers) {
+      out = merge(out, await inspectPickleStream(npzPicklePayload(src, member), { framework: 'numpy' }, `object array "${member}"`))
+    }
+    return out
+  },
+  'keras-v3': async (src, ctx) => merge(await inspectKeras(src, ctx), await scanZipPickles(src, { kind: 'Keras archive' })),
+  'keras-h5': (src, ctx) => inspectHdf5(src, ctx),
+  hdf5: (src, ctx) => inspectHdf5(src, ctx),
+  safetensors: (src, ctx) => inspectSafetensors(src, ctx),
+  gguf: (src, ctx) => inspectGguf(src, ctx),
+  ggml: (src, ctx) => inspectGguf(src, ctx),
+  onnx: (src, ctx) => inspectOnnx(src, ctx),
+  tflite: (src, ctx) => inspectTflite(src, ctx),
+  tfjs: (src, ctx) => inspectTfjs(src, ctx),
+  'tf-savedmodel': (src, ctx) => inspectSavedModel(src, ctx),
+  'chat-template': (src, ctx) => inspectChatTemplateFile(src, ctx),
+  'tokenizer-config': (src, ctx) => inspectChatTemplateFile(src, ctx),
+  '7z': unopenable('7z'),
+  rar: unopenable('RAR')
+}
+
+/** Archives ModelGate cannot open: whatever they hold is unscanned, so they fail closed. */
+function unopenable(kind: string): Inspector {
+  return async () => ({
+    facts: {},
+    issues: [
+      {
+        rule: 'scan-incomplete',
+        severity: 'error',
+        message: `This is a ${kind} archive, which ModelGate cannot open, so any model or pickle inside it is unscanned.`,
+        fix: `Commit the files themselves (or a zip) instead of a ${kind} archive, so they can be inspected.`
+      }
+    ]
+  })
+}
+
+function merge(a: InspectResult, b: InspectResult): InspectResult {
+  return { facts: { ...a.facts, ...b.facts }, issues: [...a.issues, ...b.issues] }
+}

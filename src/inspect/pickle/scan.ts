@@ -128,9 +128,18 @@ export class PickleScan implements MachineHost {
     this.active.push({ m: this.main, gen: this.main.run() })
   }
 
-  /** True once no machine needs more input. */
+  /**
+   * True once no machine needs more input. A scan that stops early (`stopAfter`,
+   * legacy torch) still reads on to the furthest FRAME end announced (or EOF): whether
+   * that frame fits in the file is part of the verdict (`frame-past-end`), and it must
+   * not depend on where the chunk boundaries of the stream happen to fall.
+   */
   get done(): boolean {
-    return this.active.length === 0
+    return this.active.length === 0 && !this.awaitingFrameEnd
+  }
+
+  private get awaitingFrameEnd(): boolean {
+    return this.mainStop === null && !this.store.eof && this.main.maxFrameEnd > this.store.end
   }
 
   push(chunk: Uint8Array): void {
