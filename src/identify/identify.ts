@@ -189,7 +189,7 @@ function unparseable(expected: string, detail: string): Issue {
   return {
     rule: 'unparseable-artifact',
     severity: 'error',
-    message: `Cannot parse this ${expected} file: ${detail}. A file that cannot be parsed is never reported as safe.`,
+    message: `Cannot parse this ${expected} file: ${detail.replace(/\.+$/, '')}. A file that cannot be parsed is never reported as safe.`,
     fix: `Replace it with a valid ${expected} file (re-export or re-download it), or rename it if it is not one. If it is meant to be a Git LFS pointer, check that \`git lfs\` tracked it.`
   }
 }

@@ -1,5 +1,5 @@
 import type { ByteSource } from '../util/byte-source.js'
-import { listZipEntries } from './zip-listing.js'
+import { listZip } from '../inspect/formats/zip.js'
 
 /** What the bytes say a file is. `broken` = it starts like `format` but is not a valid one. */
 export type Sniff =
@@ -56,9 +56,11 @@ function hdf5At(head: Buffer): boolean {
 async function sniffZip(src: ByteSource): Promise<Sniff> {
   let names: string[]
   try {
-    names = await listZipEntries(src)
+    const listing = await listZip(src)
+    listing.zip.close()
+    names = listing.members.map((m) => m.name)
   } catch (err) {
-    return { format: 'zip', broken: `zip central directory unreadable: ${(err as Error).message}` }
+    return { format: 'zip', broken: `the zip central directory is unreadable: ${(err as Error).message}` }
   }
   const base = (n: string) => n.slice(n.lastIndexOf('/') + 1)
   if (names.some((n) => base(n) === 'data.pkl')) {

@@ -30,14 +30,22 @@ export function renderMarkdown(report: Report): string {
 }
 
 function artifactRow(a: Artifact, changeCol: boolean): string {
-  const change = changeCol ? ` ${a.change}${a.oldPath ? ` (from \`${cell(a.oldPath)}\`)` : ''} |` : ''
-  const digest = `\`${a.sha256.slice(0, 12)}\`${a.lfs ? ' (LFS)' : ''}`
-  return `| \`${cell(a.path)}\` | ${a.kind} | ${a.format} |${change} ${formatSize(a.size)} | ${digest} |`
+  const change = changeCol ? ` ${a.change}${a.oldPath ? ` (from ${code(cell(a.oldPath))})` : ''} |` : ''
+  const digest = `${code(a.sha256.slice(0, 12))}${a.lfs ? ' (LFS)' : ''}`
+  return `| ${code(cell(a.path))} | ${a.kind} | ${a.format} |${change} ${formatSize(a.size)} | ${digest} |`
 }
 
 function findingItem(f: Finding): string {
-  const where = `\`${f.path}${f.line ? `:${f.line}` : ''}\``
+  const where = code(`${f.path}${f.line ? `:${f.line}` : ''}`.replace(/[\r\n]+/g, ' '))
   return `- ${ICON[f.severity]} **${f.severity}** \`${f.rule}\` in ${where}: ${inline(f.message)}<br>**Fix:** ${inline(f.fix)}`
+}
+
+/** A code span that survives backticks in file names (CommonMark: a longer fence, padded). */
+function code(text: string): string {
+  if (!text.includes('`')) return `\`${text}\``
+  const longest = Math.max(...(text.match(/`+/g) ?? ['']).map((r) => r.length))
+  const fence = '`'.repeat(longest + 1)
+  return `${fence} ${text} ${fence}`
 }
 
 /** Table cells and list items must stay on one line and must not close the table. */

@@ -13,7 +13,7 @@ import { OP, opName, HIGHEST_PROTOCOL } from './opcodes.js'
 import type { Cursor } from './reader.js'
 
 export interface PickleLimits {
-  /** Opcodes executed per scan (all pickles and forks together). */
+  /** Opcodes executed per scan (all pickles, forks and embedded pickles together). */
   maxOpcodes: number
   /** Distinct memo entries in one pickle. */
   maxMemo: number
@@ -109,6 +109,16 @@ export class Machine {
   maxFrameEnd = -1
   jump: Jump | null = null
   opStart = 0
+  /**
+   * Position in the fork tree (main: [], its second fork: [1], that fork's first: [1, 0]).
+   * Each machine runs the same way however the stream is chunked, but machines
+   * interleave differently, so results are ordered by this path, not by arrival.
+   */
+  path: readonly number[] = []
+  /** Forks this machine spawned. */
+  children = 0
+  /** Forks this machine and its descendants may still spawn (its share of maxForks). */
+  forkBudget = 0
   private opFrameEnd = -1
   private opStartFramed = -1
   private expansionReported = false

@@ -41,6 +41,7 @@ export interface PickleScanResult {
   protocol: number | null
   stats: {
     bytesRead: number
+    /** Opcodes executed, forks and embedded pickles included (the `maxOpcodes` budget). */
     opcodes: number
     /** Most bytes buffered at once: stays at a few chunks whatever the file size. */
     peakBufferedBytes: number
@@ -71,6 +72,9 @@ interface Hit {
   verdict: GlobalVerdict
   reason: string | undefined
   via: 'main' | 'fork' | 'nested'
+  /** Fork-tree path of the machine that found it, and arrival order: the canonical order. */
+  path: readonly number[]
+  seq: number
   /** For nested hits: how the embedded pickle was encoded. */
   how?: EmbeddedHow
   innerOffset?: number
@@ -94,19 +98,33 @@ const ANOMALY_TEXT: Record<AnomalyKind, string> = {
   expansion: 'a container is inserted into itself over and over, an expansion (resource-exhaustion) construction'
 }
 
+interface Ranked {
+  issue: Issue
+  path: readonly number[]
+  seq: number
+}
+
+/** Main machine's hits in stream order, then each fork's (depth first, in spawn order). */
+function byTreeOrder(a: { path: readonly number[]; seq: number }, b: { path: readonly number[]; seq: number }): number {
+  const n = Math.min(a.path.length, b.path.length)
+  for (let i = 0; i < n; i++) if (a.path[i] !== b.path[i]) return a.path[i]! - b.path[i]!
+  return a.path.length - b.path.length || a.seq - b.seq
+}
+
 /** One scan of one stream. Synchronous core: feed chunks with `push`, finish with `end`. */
 export class PickleScan implements MachineHost {
   readonly limits: PickleLimits
-  opcodes = 0
   retained = 0
+  private ownOpcodes = 0
   private readonly store = new ChunkStore()
   private readonly main: Machine
   private active: { m: Machine; gen: Generator<void, void, void> }[] = []
   private hits: Hit[] = []
-  private issues: Issue[] = []
-  private anomalies = new Set<AnomalyKind>()
-  private forks = 0
+  /** Issues found while scanning, ranked like hits (see byTreeOrder). */
+  private issues: Ranked[] = []
+  private anomalies = new Map<AnomalyKind, Ranked>()
   private forkLost = false
+  private hitSeq = 0
   private mainStop: { cap: boolean; offset: number; message: string } | null = null
   private incomplete = false
   private firstProtocol: number | null = null
@@ -115,7 +133,9 @@ export class PickleScan implements MachineHost {
 
   constructor(
     private readonly opts: PickleScanOptions = {},
-    private readonly depth = 0
+    private readonly depth = 0,
+    /** Scan of the stream this (embedded) pickle was found in: shares its opcode budget. */
+    private readonly parent: PickleScan | null = null
   ) {
     const lim: PickleLimits = { ...DEFAULT_LIMITS }
     for (const k of Object.keys(DEFAULT_LIMITS) as (keyof PickleLimits)[]) {
@@ -124,8 +144,23 @@ export class PickleScan implements MachineHost {
     }
     this.limits = lim
     this.main = new Machine(this, new Cursor(this.store, 0), false, depth)
+    this.main.forkBudget = lim.maxForks
     if (opts.stopAfter !== undefined && opts.stopAfter > 0) this.main.stopAfter = opts.stopAfter
     this.active.push({ m: this.main, gen: this.main.run() })
+  }
+
+  /**
+   * Opcodes executed by this scan, its forks and every embedded pickle it recursed
+   * into: one budget (`maxOpcodes`) for all the work a stream causes, so nesting and
+   * forks cannot multiply it unbounded.
+   */
+  get opcodes(): number {
+    return this.parent ? this.parent.opcodes : this.ownOpcodes
+  }
+
+  set opcodes(n: number) {
+    if (this.parent) this.parent.opcodes = n
+    else this.ownOpcodes = n
   }
 
   /**
@@ -159,7 +194,7 @@ export class PickleScan implements MachineHost {
   /** Marks the scan incomplete for a reason outside the stream (read error, internal fault). */
   abort(message: string): PickleScanResult {
     this.incomplete = true
-    this.issues.push({
+    this.note(this.main, {
       rule: 'scan-incomplete',
       severity: 'error',
       message: `The pickle scan stopped at byte ${this.store.end}: ${message}. Nothing after that point was checked.`,
@@ -192,19 +227,31 @@ export class PickleScan implements MachineHost {
         : module.startsWith('<') && opcode === 'STACK_GLOBAL'
           ? { verdict: 'dangerous' as const, reason: 'STACK_GLOBAL operands are computed at load time (not plain strings), so the import cannot be known before running it' }
           : classifyGlobal(module, name)
-    this.hits.push({ module, name, opcode, offset, verdict: c.verdict, reason: c.reason, via: m.isFork ? 'fork' : 'main' })
+    this.hits.push({ module, name, opcode, offset, verdict: c.verdict, reason: c.reason, via: m.isFork ? 'fork' : 'main', path: m.path, seq: this.hitSeq++ })
   }
 
-  anomaly(_m: Machine, kind: AnomalyKind, offset: number, detail: string): void {
-    if (this.anomalies.has(kind)) return
-    this.anomalies.add(kind)
-    this.issues.push({
+  /**
+   * One issue per kind of anomaly: the first in tree order (the main parse's first,
+   * else the first fork's), whichever machine happened to reach one first.
+   */
+  anomaly(m: Machine, kind: AnomalyKind, offset: number, detail: string): void {
+    const issue: Issue = {
       rule: 'unparseable-artifact',
       severity: 'error',
       message: `Malformed pickle at byte ${offset}: ${ANOMALY_TEXT[kind]} (${detail}).`,
       fix: FIX_MALFORMED,
       offset
-    })
+    }
+    const had = this.anomalies.get(kind)
+    const r: Ranked = { issue, path: m.path, seq: this.hitSeq++ }
+    if (!had) {
+      this.anomalies.set(kind, r)
+      this.issues.push(r)
+    } else if (byTreeOrder(r, had) < 0) Object.assign(had, r)
+  }
+
+  private note(m: Machine, issue: Issue): void {
+    this.issues.push({ issue, path: m.path, seq: this.hitSeq++ })
   }
 
   stop(m: Machine, cap: boolean, offset: number, message: string): void {
@@ -214,8 +261,14 @@ export class PickleScan implements MachineHost {
     this.mainStop = { cap, offset, message }
   }
 
+  /**
+   * Spawns the alternative reading at a straddle. The maxForks budget is split down the
+   * fork tree (each fork takes half of what its parent has left) rather than handed out
+   * first come, first served, so which forks exist never depends on how the machines
+   * interleaved, i.e. on the chunking of the stream.
+   */
   fork(m: Machine, jump: Jump): void {
-    if (this.forks >= this.limits.maxForks) {
+    if (m.forkBudget <= 0) {
       this.forkLost = true
       return
     }
@@ -225,8 +278,12 @@ export class PickleScan implements MachineHost {
       this.forkLost = true
       return
     }
-    this.forks++
+    m.forkBudget--
+    const share = Math.floor(m.forkBudget / 2)
+    m.forkBudget -= share
     const f = m.cloneAtOpcode(cursor, jump)
+    f.path = [...m.path, m.children++]
+    f.forkBudget = share
     this.active.push({ m: f, gen: f.run() })
   }
 
@@ -242,13 +299,13 @@ export class PickleScan implements MachineHost {
     }
   }
 
-  blob(_m: Machine, data: Buffer, truncated: boolean, offset: number): void {
+  blob(m: Machine, data: Buffer, truncated: boolean, offset: number): void {
     const emb = findEmbedded(data)
     if (!emb) return
     if (this.depth + 1 > this.limits.maxNestedDepth) {
       if (emb.how !== 'text') {
         this.incomplete = true
-        this.issues.push({
+        this.note(m, {
           rule: 'scan-incomplete',
           severity: 'error',
           message: `An embedded pickle at byte ${offset} is nested more than ${this.limits.maxNestedDepth} levels deep (limit maxNestedDepth); it was not scanned.`,
@@ -258,7 +315,7 @@ export class PickleScan implements MachineHost {
       }
       return
     }
-    const inner = new PickleScan({ ...this.limits, framework: this.opts.framework }, this.depth + 1)
+    const inner = new PickleScan({ ...this.limits, framework: this.opts.framework }, this.depth + 1, this)
     inner.push(emb.bytes)
     const r = inner.end()
     const innerHits = inner.hits
@@ -271,18 +328,18 @@ export class PickleScan implements MachineHost {
     for (const h of innerHits) {
       if (!accept(h)) continue
       any = true
-      this.hits.push({ ...h, offset, via: 'nested', how: h.how ?? emb.how, innerOffset: h.offset })
+      this.hits.push({ ...h, offset, via: 'nested', how: h.how ?? emb.how, innerOffset: h.offset, path: m.path, seq: this.hitSeq++ })
     }
     if (emb.how === 'text' && !any) return
     for (const i of r.issues) {
       if (i.rule === 'scan-incomplete' && parsed) {
         this.incomplete = true
-        this.issues.push({ ...i, offset, message: `Embedded pickle at byte ${offset}: ${i.message}` })
+        this.note(m, { ...i, offset, message: `Embedded pickle at byte ${offset}: ${i.message}` })
       }
     }
     if (truncated && emb.how !== 'text' && inner.mainStop !== null && !inner.mainStop.cap && /truncated|ends/.test(inner.mainStop.message)) {
       this.incomplete = true
-      this.issues.push({
+      this.note(m, {
         rule: 'scan-incomplete',
         severity: 'error',
         message: `An embedded ${emb.how} pickle at byte ${offset} is larger than the ${this.limits.maxKeep} bytes kept for inspection (limit maxKeep); only its start was scanned.`,
@@ -297,6 +354,7 @@ export class PickleScan implements MachineHost {
   private result(): PickleScanResult {
     const issues: Issue[] = []
     const main = this.main
+    this.hits.sort(byTreeOrder)
     const torch =
       /torch/i.test(this.opts.framework ?? '') || this.legacy || this.hits.some((h) => h.module === 'torch' || h.module.startsWith('torch.'))
     const seen = new Map<string, Hit>()
@@ -308,7 +366,7 @@ export class PickleScan implements MachineHost {
       const issue = this.hitIssue(h, torch)
       if (issue) issues.push(issue)
     }
-    issues.push(...this.issues)
+    issues.push(...this.issues.sort(byTreeOrder).map((r) => r.issue))
     let complete = !this.incomplete
     const stop = this.mainStop
     if (stop) {
@@ -331,9 +389,9 @@ export class PickleScan implements MachineHost {
               offset: stop.offset
             }
       )
-    } else if (main.maxFrameEnd > this.store.end) {
+    } else if (main.maxFrameEnd > this.store.end && !this.anomalies.has('frame-past-end')) {
       this.anomaly(main, 'frame-past-end', main.maxFrameEnd, `frame ends at byte ${main.maxFrameEnd}, file has ${this.store.end} bytes`)
-      issues.push(this.issues[this.issues.length - 1]!)
+      issues.push(this.anomalies.get('frame-past-end')!.issue)
     }
     if (this.forkLost) {
       complete = false

@@ -1,0 +1,18 @@
+import { renderMarkdown } from '../../src/report/markdown.js'
+import type { Report } from '../../src/types.js'
+
+const base: Report = { schemaVersion: 1, tool: { name: 'ModelGate', version: '0.1.0' }, mode: 'change', verdict: 'fail', artifacts: [], dependencies: [], findings: [] }
+
+test('hostile file names cannot break the table or the comment', () => {
+  const md = renderMarkdown({
+    ...base,
+    artifacts: [{ path: 'a|b`c\nd.pt', kind: 'model', format: 'pickle', change: 'renamed', oldPath: 'x``y.pt', size: 3, sha256: 'f'.repeat(64), lfs: null, signature: null, license: null, facts: {} }],
+    findings: [{ rule: 'unsafe-serialization', severity: 'error', path: 'a|b`c\nd.pt', line: null, message: 'bad <!-- hidden -->\nthing', fix: 'fix it' }]
+  })
+  expect(md.split('\n').slice(5, 8)).toEqual([
+    '| Artifact | Kind | Format | Change | Size | SHA-256 |',
+    '|---|---|---|---|---|---|',
+    '| `` a\\|b`c d.pt `` | model | pickle | renamed (from ``` x``y.pt ```) | 3 B | `ffffffffffff` |'
+  ])
+  expect(md).toContain('- 🛑 **error** `unsafe-serialization` in `` a|b`c d.pt ``: bad &lt;!-- hidden --> thing<br>**Fix:** fix it')
+})
