@@ -124,6 +124,8 @@ export class PickleScan implements MachineHost {
   private issues: Ranked[] = []
   private anomalies = new Map<AnomalyKind, Ranked>()
   private forkLost = false
+  /** A limit a fork hit (its remaining reading of the stream went unchecked). */
+  private forkCapped: string | null = null
   private hitSeq = 0
   private mainStop: { cap: boolean; offset: number; message: string } | null = null
   private incomplete = false
@@ -256,8 +258,13 @@ export class PickleScan implements MachineHost {
 
   stop(m: Machine, cap: boolean, offset: number, message: string): void {
     // A fork reads bytes the way only some loaders do; its failures are expected noise
-    // (the straddle that spawned it is already an error).
-    if (m.isFork || this.mainStop) return
+    // (the straddle that spawned it is already an error). A limit it hits is not: what
+    // it had left to read was never checked.
+    if (m.isFork) {
+      if (cap && this.forkCapped === null) this.forkCapped = message
+      return
+    }
+    if (this.mainStop) return
     this.mainStop = { cap, offset, message }
   }
 
@@ -400,6 +407,15 @@ export class PickleScan implements MachineHost {
         severity: 'error',
         message: `The stream has more frame-boundary tricks than ModelGate re-reads (limit maxForks ${this.limits.maxForks}, or a frame larger than maxPinned); some ways CPython could read it were not scanned.`,
         fix: FIX_MALFORMED
+      })
+    }
+    if (this.forkCapped !== null && !stop?.cap) {
+      complete = false
+      issues.push({
+        rule: 'scan-incomplete',
+        severity: 'error',
+        message: `Re-reading the stream the way CPython reads a non-seekable file across a malformed frame boundary stopped early: ${this.forkCapped}; the rest of that reading was not checked.`,
+        fix: FIX_LIMIT
       })
     }
     const globals: PickleGlobal[] = []
