@@ -13,12 +13,23 @@ import { processFile } from './process-file.js'
 import { mapPool } from '../util/map-pool.js'
 import { byCodeUnit } from '../util/compare.js'
 
+/** A change found by someone else (e.g. the GitHub API's list of PR files). */
+export interface ProvidedChange extends Discovery {
+  base?: string
+  head?: string
+  cleanup?: () => Promise<void>
+}
+
 export interface ScanOptions {
   root: string
   /** Change mode when set: compare `base...head`. */
   base?: string
   head?: string
+  /** Change mode with files supplied by the caller (the action and the bot read them from the API). */
+  discover?: (isIgnored: (relPath: string) => boolean) => Promise<ProvidedChange>
   configPath?: string
+  /** A config already loaded elsewhere (e.g. from the base branch, so a PR cannot weaken its own policy). */
+  config?: Config
   failOn: FailOn
   limits?: Limits
   /** Progress lines for long runs (the CLI prints them to stderr). */
@@ -35,14 +46,19 @@ const PROGRESS_EVERY_MS = 5_000
 /** The whole pipeline: discover → identify/hash/inspect → assess → report. */
 export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
   const root = path.resolve(opts.root)
-  const { config } = await loadConfig(root, opts.configPath)
+  const config = opts.config ?? (await loadConfig(root, opts.configPath)).config
   const limits = opts.limits ?? DEFAULT_LIMITS
   const isIgnored = makeConfigIgnore(config.ignore)
 
   let discovery: Discovery
   let cleanup = async (): Promise<void> => {}
   let refs: { base?: string; head?: string } = {}
-  if (opts.base) {
+  if (opts.discover) {
+    const change = await opts.discover(isIgnored)
+    discovery = change
+    if (change.cleanup) cleanup = change.cleanup
+    refs = { ...(change.base ? { base: change.base } : {}), ...(change.head ? { head: change.head } : {}) }
+  } else if (opts.base) {
     const change = await discoverChange(root, opts.base, opts.head ?? 'HEAD', isIgnored)
     discovery = change
     cleanup = change.cleanup
@@ -69,7 +85,7 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
     const report: Report = {
       schemaVersion: 1,
       tool: { name: TOOL.name, version: TOOL.version },
-      mode: opts.base ? 'change' : 'tree',
+      mode: opts.base || opts.discover ? 'change' : 'tree',
       verdict: verdictFor(findings, opts.failOn),
       ...refs,
       artifacts,
