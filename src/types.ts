@@ -71,19 +71,28 @@ export interface Artifact {
   facts: Record<string, string | number | boolean>
 }
 
+export type DependencyChange = 'added' | 'removed' | 'changed' | 'unchanged'
+
 export interface Dependency {
-  /** Manifest the dependency was declared in. */
+  /** Manifest or source file the dependency was declared in. */
   path: string
   line: number | null
-  ecosystem: 'pypi' | 'npm' | 'conda'
+  /** `huggingface` (and other hubs) for models and datasets pulled by code at run time. */
+  ecosystem: 'pypi' | 'npm' | 'conda' | 'huggingface' | 'torch-hub' | 'github'
   name: string
-  /** The version specifier as written, or null when none. */
+  /** The version specifier as written (for hub references, the revision), or null when none. */
   specifier: string | null
-  /** Exact version when pinned with `==`/exact semver, else null. */
+  /** Exact version when pinned with `==`/exact semver (for hub references, a commit sha), else null. */
   version: string | null
   pinned: boolean
   ml: boolean
   purl: string
+  /** Hub references: what is pulled (`model`, `dataset`, `space`). */
+  hubKind?: 'model' | 'dataset' | 'space'
+  /** Change mode: against the same manifest on the base side. */
+  change?: DependencyChange
+  /** Change mode, `changed`: the specifier on the base side. */
+  previousSpecifier?: string | null
 }
 
 export type ScanMode = 'tree' | 'change'

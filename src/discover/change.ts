@@ -50,7 +50,14 @@ export async function discoverChange(repo: string, base: string, head: string, i
       }
       continue
     }
-    candidates.push({ path: entry.path, change: entry.change, ...(entry.oldPath ? { oldPath: entry.oldPath } : {}), open: blobOpener(live.sha) })
+    const hasBase = (entry.change === 'modified' || entry.change === 'renamed') && !ZERO_SHA.test(entry.oldSha) && entry.oldMode !== SYMLINK_MODE && entry.oldMode !== SUBMODULE_MODE
+    candidates.push({
+      path: entry.path,
+      change: entry.change,
+      ...(entry.oldPath ? { oldPath: entry.oldPath } : {}),
+      open: blobOpener(live.sha),
+      ...(hasBase ? { openBase: blobOpener(entry.oldSha) } : {})
+    })
   }
   return { candidates, escapingLinks, base: baseSha, head: headSha, cleanup: () => rm(tmp, { recursive: true, force: true }) }
 }

@@ -9,6 +9,8 @@ export interface Candidate {
   oldPath?: string
   /** Opens the side of the file to inspect: head for live files, base for removed ones. */
   open(): Promise<OpenedSource>
+  /** Change mode, modified or renamed files: opens the base side, to compare (e.g. dependency pins). */
+  openBase?: () => Promise<OpenedSource>
 }
 
 export interface OpenedSource extends ByteSource {

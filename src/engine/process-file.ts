@@ -1,14 +1,17 @@
-import type { Artifact, Finding } from '../types.js'
-import type { Candidate } from '../discover/types.js'
+import type { Artifact, Dependency, Finding } from '../types.js'
+import type { Candidate, OpenedSource } from '../discover/types.js'
 import { identify } from '../identify/identify.js'
 import { sha256Of } from '../hash/sha256.js'
-import { INSPECTORS } from '../inspect/registry.js'
-import type { Issue } from '../inspect/types.js'
+import { INSPECTORS, type Inspector } from '../inspect/registry.js'
+import type { DeclaredDependency, Facts, InspectResult, Issue } from '../inspect/types.js'
+import { codeScannerFor, MANIFEST_PARSERS } from '../inventory/registry.js'
+import { diffDependencies, markAll } from '../inventory/diff.js'
 import { timeoutFor, type Limits } from './limits.js'
 
 export interface FileOutcome {
   artifact: Artifact | null
   findings: Finding[]
+  dependencies: Dependency[]
 }
 
 /**
@@ -32,6 +35,7 @@ export async function processFile(candidate: Candidate, limits: Limits): Promise
   } catch (err) {
     return {
       artifact: null,
+      dependencies: [],
       findings: [
         {
           rule: 'scan-incomplete',
@@ -48,19 +52,21 @@ export async function processFile(candidate: Candidate, limits: Limits): Promise
   }
 }
 
-async function analyse(candidate: Candidate, src: Awaited<ReturnType<Candidate['open']>>): Promise<FileOutcome> {
+async function analyse(candidate: Candidate, src: OpenedSource): Promise<FileOutcome> {
   const id = await identify(candidate.path, src)
-  if (!id) return { artifact: null, findings: [] }
+  if (!id) return analyseCode(candidate, src)
   const issues: Issue[] = [...id.issues]
-  const facts = { ...id.facts }
+  const facts: Facts = { ...id.facts }
+  let dependencies: DeclaredDependency[] = []
   const broken = issues.some((i) => i.rule === 'unparseable-artifact')
-  const inspector = id.lfs || broken ? undefined : INSPECTORS[id.format]
+  const inspector = id.lfs || broken ? undefined : (INSPECTORS[id.format] ?? MANIFEST_PARSERS[id.format])
   if (inspector) {
     const deep = await inspector(src, { path: candidate.path, facts })
     // The parser's own `format` label is the artifact's format already.
     const { format: _label, ...deepFacts } = deep.facts
     Object.assign(facts, deepFacts)
     issues.push(...deep.issues)
+    dependencies = await compareWithBase(candidate, inspector, deep, facts)
   }
   const artifact: Artifact = {
     path: candidate.path,
@@ -75,10 +81,35 @@ async function analyse(candidate: Candidate, src: Awaited<ReturnType<Candidate['
     license: null,
     facts
   }
-  return { artifact, findings: issues.map((i) => toFinding(candidate.path, i)) }
+  return { artifact, findings: issues.map((i) => toFinding(candidate.path, i)), dependencies: dependencies.map((d) => ({ ...d, path: candidate.path })) }
+}
+
+/** Files that are not artifacts may still be code that pulls models from a hub. */
+async function analyseCode(candidate: Candidate, src: OpenedSource): Promise<FileOutcome> {
+  const scanner = codeScannerFor(candidate.path)
+  if (!scanner) return { artifact: null, findings: [], dependencies: [] }
+  const result = await scanner(src, { path: candidate.path, facts: {} })
+  const dependencies = await compareWithBase(candidate, scanner, result, {})
+  return { artifact: null, findings: result.issues.map((i) => toFinding(candidate.path, i)), dependencies: dependencies.map((d) => ({ ...d, path: candidate.path })) }
+}
+
+/** In change mode, dependencies are marked against the base side of the same file. */
+async function compareWithBase(candidate: Candidate, parser: Inspector, head: InspectResult, facts: Facts): Promise<DeclaredDependency[]> {
+  const deps = head.dependencies ?? []
+  if (candidate.change === 'unchanged') return deps
+  if (candidate.change === 'added') return markAll(deps, 'added')
+  if (candidate.change === 'removed') return markAll(deps, 'removed')
+  if (!candidate.openBase) return deps
+  const base = await candidate.openBase()
+  try {
+    const before = await parser(base, { path: candidate.oldPath ?? candidate.path, facts: { ...facts } })
+    return diffDependencies(deps, before.dependencies ?? [])
+  } finally {
+    await base.close()
+  }
 }
 
 function toFinding(path: string, issue: Issue): Finding {
   const where = issue.offset !== undefined && !issue.message.includes(`byte ${issue.offset}`) ? ` (at byte ${issue.offset})` : ''
-  return { rule: issue.rule, severity: issue.severity, path, line: null, message: issue.message + where, fix: issue.fix }
+  return { rule: issue.rule, severity: issue.severity, path, line: issue.line ?? null, message: issue.message + where, fix: issue.fix }
 }

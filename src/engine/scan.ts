@@ -89,7 +89,7 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
       verdict: verdictFor(findings, opts.failOn),
       ...refs,
       artifacts,
-      dependencies: [],
+      dependencies: outcomes.flatMap((o) => o.dependencies).sort((a, b) => byCodeUnit(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0) || byCodeUnit(a.name, b.name)),
       findings
     }
     return { report, config }

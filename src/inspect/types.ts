@@ -1,4 +1,4 @@
-import type { RuleId, Severity } from '../types.js'
+import type { Dependency, RuleId, Severity } from '../types.js'
 
 /**
  * What a parser reports about one file before the engine knows where the file
@@ -11,7 +11,12 @@ export interface Issue {
   fix: string
   /** Byte offset inside the file, when the issue is about one spot. */
   offset?: number
+  /** 1-based line, for text files (manifests, code, cards). */
+  line?: number
 }
+
+/** A dependency as a parser sees it; the engine adds the file's path. */
+export type DeclaredDependency = Omit<Dependency, 'path'>
 
 /** Facts for the BOM: flat, JSON-safe values only. */
 export type Facts = Record<string, string | number | boolean>
@@ -19,4 +24,6 @@ export type Facts = Record<string, string | number | boolean>
 export interface InspectResult {
   facts: Facts
   issues: Issue[]
+  /** Dependencies declared by a manifest, or hub references found in code. */
+  dependencies?: DeclaredDependency[]
 }
