@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { sha256Of } from '../../src/hash/sha256.js'
+import { HashingSource } from '../../src/hash/hashing-source.js'
 import { BufferByteSource, FileByteSource, type ByteSource } from '../../src/util/byte-source.js'
 import { makeTree } from '../support/tree.js'
 
@@ -28,5 +29,40 @@ describe('streaming SHA-256', () => {
     const plain: ByteSource = { size: inner.size, read: inner.read.bind(inner), stream: inner.stream.bind(inner) }
     expect(await sha256Of(plain)).toBe(digest(data))
     expect(await sha256Of(inner)).toBe(digest(data))
+  })
+})
+
+describe('HashingSource: one pass for inspection and digest', () => {
+  const data = randomBytes(9 * 1024 * 1024 + 5)
+
+  test('a full sequential stream feeds the digest; nothing is read again', async () => {
+    const inner = new BufferByteSource(data)
+    let streamed = 0
+    const counting: ByteSource = {
+      size: inner.size,
+      read: inner.read.bind(inner),
+      stream: async function* (s?: number, e?: number) {
+        for await (const c of inner.stream(s, e)) {
+          streamed += c.length
+          yield c
+        }
+      }
+    }
+    const tap = new HashingSource(counting)
+    for await (const _ of tap.stream()) void _
+    expect(await tap.digest()).toBe(digest(data))
+    expect(streamed).toBe(data.length)
+  })
+
+  test('an inspector that stops early, peeks or streams from the middle still yields the exact digest', async () => {
+    const tap = new HashingSource(new BufferByteSource(data))
+    await tap.read(100, 50)
+    for await (const _ of tap.stream(1000, 2000)) void _
+    for await (const c of tap.stream()) if (c.length > 0) break
+    expect(await tap.digest()).toBe(digest(data))
+  })
+
+  test('no streaming at all falls back to a plain pass', async () => {
+    expect(await new HashingSource(new BufferByteSource(data)).digest()).toBe(digest(data))
   })
 })

@@ -1,7 +1,7 @@
 import type { Artifact, Dependency, Finding } from '../types.js'
 import type { Candidate, OpenedSource } from '../discover/types.js'
 import { identify } from '../identify/identify.js'
-import { sha256Of } from '../hash/sha256.js'
+import { HashingSource } from '../hash/hashing-source.js'
 import { INSPECTORS, type Inspector } from '../inspect/registry.js'
 import type { DeclaredDependency, Facts, InspectResult, Issue } from '../inspect/types.js'
 import { codeScannerFor, MANIFEST_PARSERS } from '../inventory/registry.js'
@@ -60,8 +60,9 @@ async function analyse(candidate: Candidate, src: OpenedSource): Promise<FileOut
   let dependencies: DeclaredDependency[] = []
   const broken = issues.some((i) => i.rule === 'unparseable-artifact')
   const inspector = id.lfs || broken ? undefined : (INSPECTORS[id.format] ?? MANIFEST_PARSERS[id.format])
+  const tap = new HashingSource(src)
   if (inspector) {
-    const deep = await inspector(src, { path: candidate.path, facts })
+    const deep = await inspector(tap, { path: candidate.path, facts })
     // The parser's own `format` label is the artifact's format already.
     const { format: _label, ...deepFacts } = deep.facts
     Object.assign(facts, deepFacts)
@@ -75,7 +76,7 @@ async function analyse(candidate: Candidate, src: OpenedSource): Promise<FileOut
     change: candidate.change,
     ...(candidate.oldPath ? { oldPath: candidate.oldPath } : {}),
     size: id.lfs ? id.lfs.size : src.size,
-    sha256: id.lfs ? id.lfs.oid : await sha256Of(src),
+    sha256: id.lfs ? id.lfs.oid : await tap.digest(),
     lfs: id.lfs,
     signature: null,
     license: null,
