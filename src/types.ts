@@ -18,7 +18,8 @@ export const RULE_IDS = [
   'license-denied',
   'license-missing',
   'unpinned-dependency',
-  'unpinned-hub-reference'
+  'unpinned-hub-reference',
+  'trust-remote-code'
 ] as const
 export type RuleId = (typeof RULE_IDS)[number]
 
@@ -52,6 +53,32 @@ export interface LfsPointer {
   size: number
 }
 
+/** What a Hugging Face model or dataset card's metadata says, for the BOM and license checks. */
+export interface CardData {
+  /** `license` as written (for `other`: `license_name` when given). */
+  license: string | null
+  licenseLink: string | null
+  baseModels: string[]
+  datasets: string[]
+  pipelineTag: string | null
+  libraryName: string | null
+  languages: string[]
+  tags: string[]
+  /** `model-index[0].name`. */
+  modelName: string | null
+  /** From `model-index`: every metric as text, with the task and dataset it was measured on. */
+  metrics: { type: string; value: string; name: string | null; task: string | null; dataset: string | null }[]
+  /** Dataset cards. */
+  prettyName: string | null
+  taskCategories: string[]
+  sizeCategories: string[]
+  sourceDatasets: string[]
+  /** Which documented card fields are present, for the completeness score. */
+  fieldsPresent: string[]
+  /** Card fields checked for completeness; `fieldsPresent.length / fieldsExpected.length` is the score. */
+  fieldsExpected: string[]
+}
+
 export interface Artifact {
   path: string
   kind: ArtifactKind
@@ -69,6 +96,8 @@ export interface Artifact {
   license: string | null
   /** Format facts from inspection, for the BOM (later issues add more). */
   facts: Record<string, string | number | boolean>
+  /** Model and dataset cards: their parsed metadata. */
+  card?: CardData
 }
 
 export type DependencyChange = 'added' | 'removed' | 'changed' | 'unchanged'
@@ -93,6 +122,13 @@ export interface Dependency {
   change?: DependencyChange
   /** Change mode, `changed`: the specifier on the base side. */
   previousSpecifier?: string | null
+  /** Where in the manifest it is declared when not the main list: `dev`, `optional:gpu`, `build`, `peer`, `pip` (conda), ... */
+  group?: string
+  /**
+   * Declared in a file the manifest includes (`-r base.txt`): where it is written.
+   * `path` and `line` then point at the include, so findings land in the file under review.
+   */
+  declaredIn?: { path: string; line: number | null }
 }
 
 export type ScanMode = 'tree' | 'change'

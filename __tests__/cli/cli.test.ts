@@ -83,7 +83,36 @@ describe('reports', () => {
       mode: 'tree',
       verdict: 'fail',
       artifacts: [
-        { path: 'm/README.md', kind: 'model-card', format: 'huggingface-model-card', change: 'unchanged', size: Buffer.byteLength(clean['m/README.md']), sha256: f.sha256(clean['m/README.md']), lfs: null, signature: null, license: null, facts: {} },
+        {
+          path: 'm/README.md',
+          kind: 'model-card',
+          format: 'huggingface-model-card',
+          change: 'unchanged',
+          size: Buffer.byteLength(clean['m/README.md']),
+          sha256: f.sha256(clean['m/README.md']),
+          lfs: null,
+          signature: null,
+          license: 'mit',
+          facts: { card_fields: '2/8' },
+          card: {
+            license: 'mit',
+            licenseLink: null,
+            baseModels: [],
+            datasets: [],
+            pipelineTag: 'fill-mask',
+            libraryName: null,
+            languages: [],
+            tags: [],
+            modelName: null,
+            metrics: [],
+            prettyName: null,
+            taskCategories: [],
+            sizeCategories: [],
+            sourceDatasets: [],
+            fieldsPresent: ['license', 'pipeline_tag'],
+            fieldsExpected: ['license', 'base_model', 'datasets', 'pipeline_tag', 'library_name', 'language', 'tags', 'model-index']
+          }
+        },
         { path: 'm/bad.safetensors', kind: 'model', format: 'safetensors', change: 'unchanged', size: 20, sha256: f.sha256(broken['m/bad.safetensors']), lfs: null, signature: null, license: null, facts: {} },
         { path: 'm/model.safetensors', kind: 'model', format: 'safetensors', change: 'unchanged', size: f.smallSafetensors().length, sha256: f.sha256(f.smallSafetensors()), lfs: null, signature: null, license: null, facts: { tensors: 1, dtypes: 'F32', header_bytes: 96, 'metadata.format': 'pt', metadata_keys: 'format', parameters: 4 } }
       ],

@@ -75,5 +75,11 @@ export const RULES: Record<RuleId, RuleDoc> = {
     severity: 'warning',
     why: 'A hub reference without a commit revision loads whatever the owner pushes next.',
     fix: 'Pass revision="<commit sha>" when loading from the hub.'
+  },
+  'trust-remote-code': {
+    title: 'Code loads a hub model with trust_remote_code=True',
+    severity: 'warning',
+    why: 'trust_remote_code runs Python from the model repository at load time; whoever can push to that repository runs code in your process.',
+    fix: 'Drop trust_remote_code, or pin revision= to a reviewed commit sha so the remote code cannot change under you.'
   }
 }

@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml'
 import type { z } from 'zod'
 import { configSchema, DEFAULT_CONFIG, type Config } from './schema.js'
 import { UsageError } from '../util/errors.js'
+import { lineAt } from '../identify/front-matter.js'
 
 export const CONFIG_FILE_NAME = '.modelgate.yml'
 
@@ -24,8 +25,7 @@ export function parseConfig(text: string, file: string): Config {
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true })
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!
-    const line = e.linePos?.[0]?.line
-    throw new UsageError(`${file}${line ? `:${line}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`)
+    throw new UsageError(`${file}:${lineAt(text, e.pos[0])}: invalid YAML: ${e.message.split('\n')[0]}`)
   }
   const data: unknown = doc.toJS() ?? {}
   const result = configSchema.safeParse(data, { reportInput: true })

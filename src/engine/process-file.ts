@@ -58,6 +58,7 @@ async function analyse(candidate: Candidate, src: OpenedSource): Promise<FileOut
   const issues: Issue[] = [...id.issues]
   const facts: Facts = { ...id.facts }
   let dependencies: DeclaredDependency[] = []
+  let card: Artifact['card']
   const broken = issues.some((i) => i.rule === 'unparseable-artifact')
   const inspector = id.lfs || broken ? undefined : (INSPECTORS[id.format] ?? MANIFEST_PARSERS[id.format])
   const tap = new HashingSource(src)
@@ -67,6 +68,7 @@ async function analyse(candidate: Candidate, src: OpenedSource): Promise<FileOut
     const { format: _label, ...deepFacts } = deep.facts
     Object.assign(facts, deepFacts)
     issues.push(...deep.issues)
+    card = deep.card
     dependencies = await compareWithBase(candidate, inspector, deep, facts)
   }
   const artifact: Artifact = {
@@ -79,8 +81,9 @@ async function analyse(candidate: Candidate, src: OpenedSource): Promise<FileOut
     sha256: id.lfs ? id.lfs.oid : await tap.digest(),
     lfs: id.lfs,
     signature: null,
-    license: null,
-    facts
+    license: card?.license ?? null,
+    facts,
+    ...(card ? { card } : {})
   }
   return { artifact, findings: issues.map((i) => toFinding(candidate.path, i)), dependencies: dependencies.map((d) => ({ ...d, path: candidate.path })) }
 }

@@ -1,22 +1,35 @@
-import { parse } from 'yaml'
+import { parseDocument } from 'yaml'
 
 const MAX_FRONT_MATTER = 64 * 1024
 
+export interface FrontMatter {
+  data: Record<string, unknown> | null
+  /** Set when a front-matter block exists but is not valid YAML or not a mapping. */
+  error?: string
+  errorLine?: number
+}
+
 /**
- * The YAML block between `---` lines at the top of a Markdown card, tolerant of
- * a BOM and Windows line breaks. Null when there is none or it is not a mapping.
+ * The YAML block between `---` lines at the top of a Markdown card, tolerant of a
+ * BOM and Windows line breaks; when a block is there but unreadable, says why.
  */
-export function readFrontMatter(text: string): Record<string, unknown> | null {
+export function readFrontMatter(text: string): FrontMatter {
   const body = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
-  if (!body.startsWith('---\n')) return null
+  if (!body.startsWith('---\n')) return { data: null }
   const end = body.indexOf('\n---', 3)
-  if (end < 0 || end > MAX_FRONT_MATTER) return null
-  try {
-    const data: unknown = parse(body.slice(4, end), { maxAliasCount: 100, logLevel: 'error' })
-    return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : null
-  } catch {
-    return null
+  if (end < 0) return { data: null, error: 'the metadata block has no closing `---` line' }
+  if (end > MAX_FRONT_MATTER) return { data: null, error: `the metadata block is over ${MAX_FRONT_MATTER} bytes` }
+  const yamlText = body.slice(4, end)
+  const doc = parseDocument(yamlText, { prettyErrors: false, logLevel: 'error' })
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!
+    // +1: the opening `---` line precedes the YAML.
+    return { data: null, error: e.message.split('\n')[0]!, errorLine: lineAt(yamlText, e.pos[0]) + 1 }
   }
+  const data: unknown = doc.toJS({ maxAliasCount: 100 })
+  if (data === null || data === undefined) return { data: {} }
+  if (typeof data !== 'object' || Array.isArray(data)) return { data: null, error: 'the metadata is not a key: value mapping' }
+  return { data: data as Record<string, unknown> }
 }
 
 const DATASET_KEYS = ['task_categories', 'task_ids', 'size_categories', 'source_datasets', 'dataset_info', 'configs', 'annotations_creators', 'language_creators', 'multilinguality']
@@ -38,4 +51,11 @@ export function cardKind(meta: Record<string, unknown>, fileName: string, inData
     return 'model-card'
   }
   return null
+}
+
+/** 1-based line of a character offset. */
+export function lineAt(text: string, offset: number): number {
+  let line = 1
+  for (let i = 0; i < Math.min(offset, text.length); i++) if (text.charCodeAt(i) === 10) line++
+  return line
 }

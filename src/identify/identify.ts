@@ -139,8 +139,10 @@ function compressionOf(head: Buffer): string | null {
 }
 
 function identifyCard(relPath: string, head: Buffer): Identified | null {
-  const meta = readFrontMatter(head.toString('utf8'))
-  const kind = meta ? cardKind(meta, path.posix.basename(relPath), inDataFolder(relPath)) : null
+  const fm = readFrontMatter(head.toString('utf8'))
+  const base = path.posix.basename(relPath)
+  // A card-named file whose metadata block is broken is still a card: its metadata is unknown, and says so.
+  const kind = fm.data ? cardKind(fm.data, base, inDataFolder(relPath)) : fm.error && /^(readme|model_?card|dataset_?card)\.md$/i.test(base) ? (inDataFolder(relPath) || /^dataset/i.test(base) ? 'dataset-card' : 'model-card') : null
   return kind ? plain(kind, kind === 'model-card' ? 'huggingface-model-card' : 'huggingface-dataset-card') : null
 }
 

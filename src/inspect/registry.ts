@@ -16,6 +16,7 @@ import {
 import { inspectJoblib } from './containers/joblib.js'
 import { scanZipPickles } from './containers/zip-members.js'
 import { inspectPickleStream } from './pickle-result.js'
+import { inspectCard } from './cards/card.js'
 import type { Facts, InspectResult } from './types.js'
 
 export interface InspectContext {
@@ -66,6 +67,8 @@ export const INSPECTORS: Partial<Record<string, Inspector>> = {
   'tf-savedmodel': (src, ctx) => inspectSavedModel(src, ctx),
   'chat-template': (src, ctx) => inspectChatTemplateFile(src, ctx),
   'tokenizer-config': (src, ctx) => inspectChatTemplateFile(src, ctx),
+  'huggingface-model-card': (src) => inspectCard(src, 'model'),
+  'huggingface-dataset-card': (src) => inspectCard(src, 'dataset'),
   '7z': unopenable('7z'),
   rar: unopenable('RAR')
 }

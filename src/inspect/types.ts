@@ -1,4 +1,4 @@
-import type { Dependency, RuleId, Severity } from '../types.js'
+import type { CardData, Dependency, RuleId, Severity } from '../types.js'
 
 /**
  * What a parser reports about one file before the engine knows where the file
@@ -26,4 +26,6 @@ export interface InspectResult {
   issues: Issue[]
   /** Dependencies declared by a manifest, or hub references found in code. */
   dependencies?: DeclaredDependency[]
+  /** Model and dataset cards. */
+  card?: CardData
 }
