@@ -49,8 +49,26 @@ export const RULES: Record<RuleId, RuleDoc> = {
   'signature-invalid': {
     title: 'Signature does not verify',
     severity: 'error',
-    why: 'The signature does not match the model bytes or was not made by a trusted identity.',
-    fix: 'Re-sign the model with a trusted identity after the final change to its files.'
+    why: 'The signature file is malformed, is not a model signature, or its cryptographic signature does not verify, so it proves nothing about the model.',
+    fix: 'Re-sign the model (model_signing sign ...) and commit the new signature.'
+  },
+  'signature-digest-mismatch': {
+    title: 'Signed files differ from the files in the repository',
+    severity: 'error',
+    why: 'The signature is genuine but covers other bytes: a file was changed, added or removed after signing.',
+    fix: 'Re-sign the model after the last change to its files, or restore the signed files.'
+  },
+  'signature-untrusted-identity': {
+    title: 'Signature made by an identity the policy does not trust',
+    severity: 'error',
+    why: 'A valid signature from an unknown key, certificate authority or OIDC identity says nothing about who produced the model.',
+    fix: 'Sign with a key, certificate or identity listed in signatures.trusted-keys / trusted-certificates / trusted-identities, or add the signer there.'
+  },
+  'signature-unverifiable': {
+    title: 'Signature cannot be verified here',
+    severity: 'warning',
+    why: 'ModelGate lacks what verification needs (trust material, LFS content for non-SHA-256 digests, a supported algorithm), so the model is not counted as signed.',
+    fix: 'Configure the matching trust material in .modelgate.yml, or re-sign with SHA-256 file digests (model_signing sign ... defaults).'
   },
   'license-denied': {
     title: 'License is denied by policy',

@@ -1,11 +1,15 @@
+import { createHash } from 'node:crypto'
 import path from 'node:path'
 // Sub-path imports keep the library's schema validators (which read files at run time) out of the bundle.
 import * as Enums from '@cyclonedx/cyclonedx-library/Enums'
 import * as Models from '@cyclonedx/cyclonedx-library/Models'
 import * as Serialize from '@cyclonedx/cyclonedx-library/Serialize'
 import * as Spec from '@cyclonedx/cyclonedx-library/Spec'
-import type { Artifact, ArtifactKind, Report } from '../types.js'
+import type { Artifact, Dependency, Report } from '../types.js'
 import { TOOL } from '../version.js'
+import { groupModels, type ModelGroup } from './groups.js'
+import { toCdxLicense } from './license.js'
+import { enrichJson } from './enrich.js'
 
 export type BomFormat = 'json' | 'xml'
 
@@ -13,48 +17,67 @@ export interface BomOptions {
   /** Name of the scanned repository or folder, for `metadata.component`. */
   subject: string
   format: BomFormat
-  /** Fixed clock and serial for reproducible output (tests). */
+  /** CycloneDX version: 1.6 (default) or 1.7. */
+  specVersion?: '1.6' | '1.7'
+  /** Fixed clock for reproducible output (tests); the serial number is derived from content unless given. */
   now?: Date
   serialNumber?: string
 }
 
-const COMPONENT_TYPE: Partial<Record<ArtifactKind, Enums.ComponentType>> = {
-  model: Enums.ComponentType.MachineLearningModel,
-  dataset: Enums.ComponentType.Data
-}
-
 /** Our own property namespace, for facts the CycloneDX taxonomy has no name for. */
-const NS = 'modelgate'
+export const NS = 'modelgate'
 
 /**
- * A CycloneDX 1.6 BOM of the models and datasets in the scanned state (removed
- * artifacts are not part of it), each with its SHA-256.
+ * The ML-BOM of the scanned state (removed artifacts are not part of it): models
+ * (grouped by model folder, each weight file nested with its SHA-256), datasets,
+ * ML libraries and hub references, linked from the repository.
  */
-export function buildBom(report: Report, opts: BomOptions): Models.Bom {
+export function buildBom(report: Report, opts: Pick<BomOptions, 'subject' | 'now'>): { bom: Models.Bom; groups: ModelGroup[] } {
   const bom = new Models.Bom()
-  if (opts.serialNumber) bom.serialNumber = opts.serialNumber
   bom.metadata.timestamp = opts.now ?? new Date()
   bom.metadata.lifecycles.add(Enums.LifecyclePhase.Build)
-  bom.metadata.tools.components.add(
-    new Models.Component(Enums.ComponentType.Application, TOOL.name.toLowerCase(), { version: TOOL.version, group: 'modelgate' })
-  )
-  bom.metadata.component = new Models.Component(Enums.ComponentType.Application, opts.subject, { bomRef: 'subject' })
+  bom.metadata.tools.components.add(new Models.Component(Enums.ComponentType.Application, TOOL.name.toLowerCase(), { version: TOOL.version, group: 'modelgate', bomRef: 'tool:modelgate' }))
+  const subject = new Models.Component(Enums.ComponentType.Application, opts.subject, { bomRef: 'subject' })
+  if (/^[\w.-]+\/[\w.-]+$/.test(opts.subject)) subject.purl = report.head ? `pkg:github/${opts.subject}@${report.head}` : `pkg:github/${opts.subject}`
+  bom.metadata.component = subject
   bom.metadata.properties.add(new Models.Property(`${NS}:scan:mode`, report.mode))
   if (report.base) bom.metadata.properties.add(new Models.Property(`${NS}:scan:base`, report.base))
   if (report.head) bom.metadata.properties.add(new Models.Property(`${NS}:scan:head`, report.head))
 
-  for (const artifact of report.artifacts) {
-    const type = COMPONENT_TYPE[artifact.kind]
-    if (!type || artifact.change === 'removed') continue
-    const component = toComponent(artifact, type)
-    bom.components.add(component)
-    bom.metadata.component.dependencies.add(component.bomRef)
+  const groups = groupModels(report.artifacts, opts.subject)
+  for (const g of groups) {
+    const c = modelComponent(g)
+    bom.components.add(c)
+    subject.dependencies.add(c.bomRef)
   }
-  return bom
+  for (const a of report.artifacts.filter((x) => x.kind === 'dataset' && x.change !== 'removed')) {
+    const c = fileComponent(a, Enums.ComponentType.Data, `dataset:${a.path}`)
+    bom.components.add(c)
+    subject.dependencies.add(c.bomRef)
+  }
+  for (const c of dependencyComponents(report.dependencies)) {
+    bom.components.add(c)
+    subject.dependencies.add(c.bomRef)
+  }
+  return { bom, groups }
 }
 
-function toComponent(a: Artifact, type: Enums.ComponentType): Models.Component {
-  const c = new Models.Component(type, path.posix.basename(a.path), { bomRef: `${a.kind}:${a.path}` })
+function modelComponent(g: ModelGroup): Models.Component {
+  const single = g.weights.length === 1 && g.path === g.weights[0]!.path
+  const c = single ? fileComponent(g.weights[0]!, Enums.ComponentType.MachineLearningModel, g.ref) : new Models.Component(Enums.ComponentType.MachineLearningModel, g.name, { bomRef: g.ref })
+  if (!single) {
+    c.properties.add(new Models.Property(`${NS}:path`, g.path))
+    for (const w of g.weights) c.components.add(fileComponent(w, Enums.ComponentType.File, `file:${w.path}`))
+  }
+  const card = g.card?.card
+  if (card?.license) c.licenses.add(toCdxLicense(card.license, card.licenseLink))
+  if (card?.modelName) c.properties.add(new Models.Property(`${NS}:card:model-name`, card.modelName))
+  if (g.card) c.properties.add(new Models.Property(`${NS}:card`, g.card.path))
+  return c
+}
+
+function fileComponent(a: Artifact, type: Enums.ComponentType, bomRef: string): Models.Component {
+  const c = new Models.Component(type, type === Enums.ComponentType.File ? a.path : path.posix.basename(a.path), { bomRef })
   c.hashes.set(Enums.HashAlgorithm['SHA-256'], a.sha256)
   c.properties.add(new Models.Property(`${NS}:path`, a.path))
   c.properties.add(new Models.Property(`${NS}:format`, a.format))
@@ -62,15 +85,59 @@ function toComponent(a: Artifact, type: Enums.ComponentType): Models.Component {
   if (a.lfs) c.properties.add(new Models.Property(`${NS}:git-lfs-pointer`, 'true'))
   if (a.change !== 'unchanged') c.properties.add(new Models.Property(`${NS}:change`, a.change))
   for (const [key, value] of Object.entries(a.facts)) c.properties.add(new Models.Property(`${NS}:fact:${key}`, String(value)))
+  if (a.license) c.licenses.add(toCdxLicense(a.license))
   return c
 }
 
-export function serializeBom(bom: Models.Bom, format: BomFormat): string {
-  const spec = Spec.Spec1dot6
-  if (format === 'xml') {
-    const serializer = new Serialize.XmlSerializer(new Serialize.XML.Normalize.Factory(spec))
-    return serializer.serialize(bom, { sortLists: true, space: 2 }) + '\n'
+/** Libraries from manifests and models/datasets from hub references, one component per purl. */
+function dependencyComponents(deps: readonly Dependency[]): Models.Component[] {
+  const byPurl = new Map<string, { dep: Dependency; paths: Set<string> }>()
+  for (const d of deps) {
+    if (d.change === 'removed') continue
+    const seen = byPurl.get(d.purl)
+    if (seen) seen.paths.add(d.path)
+    else byPurl.set(d.purl, { dep: d, paths: new Set([d.path]) })
   }
-  const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(spec))
-  return serializer.serialize(bom, { sortLists: true, space: 2 }) + '\n'
+  return [...byPurl.values()].map(({ dep, paths }) => {
+    const hub = dep.ecosystem === 'huggingface' || dep.ecosystem === 'torch-hub'
+    const type = !hub ? Enums.ComponentType.Library : dep.hubKind === 'dataset' ? Enums.ComponentType.Data : Enums.ComponentType.MachineLearningModel
+    const c = new Models.Component(type, dep.name, { bomRef: `${hub ? 'hub' : 'lib'}:${dep.purl}`, purl: dep.purl, ...(dep.version ? { version: dep.version } : {}) })
+    if (dep.specifier && !dep.version) c.properties.add(new Models.Property(`${NS}:specifier`, dep.specifier))
+    c.properties.add(new Models.Property(`${NS}:pinned`, String(dep.pinned)))
+    if (dep.ml) c.properties.add(new Models.Property(`${NS}:ml`, 'true'))
+    for (const p of [...paths].sort()) c.properties.add(new Models.Property(`${NS}:declared-in`, p))
+    return c
+  })
+}
+
+/** Serialises, enriches the JSON with what the library does not model (modelCard, pedigree, annotations), and fixes the serial number. */
+export function serializeBom(report: Report, opts: BomOptions): string {
+  const { bom, groups } = buildBom(report, opts)
+  const spec = opts.specVersion === '1.7' ? Spec.Spec1dot7 : Spec.Spec1dot6
+  if (opts.format === 'xml') {
+    bom.serialNumber = opts.serialNumber ?? serialFor(new Serialize.XmlSerializer(new Serialize.XML.Normalize.Factory(spec)).serialize(bom, { sortLists: true }))
+    return new Serialize.XmlSerializer(new Serialize.XML.Normalize.Factory(spec)).serialize(bom, { sortLists: true, space: 2 }) + '\n'
+  }
+  const json = JSON.parse(new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(spec)).serialize(bom, { sortLists: true })) as Record<string, unknown>
+  enrichJson(json, report, groups)
+  json.serialNumber = opts.serialNumber ?? serialFor(JSON.stringify({ ...json, metadata: { ...(json.metadata as object), timestamp: undefined } }))
+  return JSON.stringify(reorder(json), null, 2) + '\n'
+}
+
+/** A UUID derived from the content (RFC 4122 layout, version 5 style), so equal scans get equal serials. */
+export function serialFor(content: string): string {
+  const h = createHash('sha256').update(content).digest()
+  h[6] = (h[6]! & 0x0f) | 0x50
+  h[8] = (h[8]! & 0x3f) | 0x80
+  const x = h.subarray(0, 16).toString('hex')
+  return `urn:uuid:${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`
+}
+
+/** CycloneDX's customary key order at the top level, for readable diffs. */
+function reorder(json: Record<string, unknown>): Record<string, unknown> {
+  const order = ['$schema', 'bomFormat', 'specVersion', 'serialNumber', 'version', 'metadata', 'components', 'dependencies', 'compositions', 'annotations']
+  const out: Record<string, unknown> = {}
+  for (const k of order) if (k in json) out[k] = json[k]
+  for (const k of Object.keys(json)) if (!(k in out)) out[k] = json[k]
+  return out
 }

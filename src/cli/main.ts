@@ -46,9 +46,8 @@ async function runScan(args: ScanArgs, io: Io): Promise<number> {
   else io.stdout(body)
   if (args.bom) {
     // Loaded on demand: the CycloneDX library is a large part of start-up time.
-    const { buildBom, serializeBom } = await import('../bom/cyclonedx.js')
-    const bom = buildBom(report, { subject: path.basename(root), format: args.bomFormat })
-    await writeOut(path.resolve(io.cwd, args.bom), serializeBom(bom, args.bomFormat))
+    const { serializeBom } = await import('../bom/cyclonedx.js')
+    await writeOut(path.resolve(io.cwd, args.bom), serializeBom(report, { subject: path.basename(root), format: args.bomFormat }))
   }
   return report.verdict === 'fail' ? 1 : 0
 }

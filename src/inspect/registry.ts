@@ -17,6 +17,7 @@ import { inspectJoblib } from './containers/joblib.js'
 import { scanZipPickles } from './containers/zip-members.js'
 import { inspectPickleStream } from './pickle-result.js'
 import { inspectCard } from './cards/card.js'
+import { inspectHfConfig } from './cards/hf-config.js'
 import type { Facts, InspectResult } from './types.js'
 
 export interface InspectContext {
@@ -68,6 +69,7 @@ export const INSPECTORS: Partial<Record<string, Inspector>> = {
   'chat-template': (src, ctx) => inspectChatTemplateFile(src, ctx),
   'tokenizer-config': (src, ctx) => inspectChatTemplateFile(src, ctx),
   'huggingface-model-card': (src) => inspectCard(src, 'model'),
+  'hf-config': (src) => inspectHfConfig(src),
   'huggingface-dataset-card': (src) => inspectCard(src, 'dataset'),
   '7z': unopenable('7z'),
   rar: unopenable('RAR')

@@ -1,0 +1,46 @@
+import path from 'node:path'
+import type { Artifact } from '../types.js'
+
+/** One model as the BOM lists it: a folder of weight files with its card and configs, or a single file. */
+export interface ModelGroup {
+  ref: string
+  /** Folder for a Hugging Face-style model folder, else the weight file's path. */
+  path: string
+  name: string
+  weights: Artifact[]
+  card: Artifact | null
+  configs: Artifact[]
+}
+
+/**
+ * Groups weights into models. A folder with a model card or a `config.json` is one
+ * model (as on the Hub: `model.safetensors` and `pytorch_model.bin` are two
+ * serialisations of it); elsewhere each weight file is a model of its own, so a
+ * folder of unrelated checkpoints does not collapse into one.
+ */
+export function groupModels(artifacts: readonly Artifact[], rootName: string): ModelGroup[] {
+  const live = artifacts.filter((a) => a.change !== 'removed')
+  const dirOf = (a: Artifact) => path.posix.dirname(a.path)
+  const cards = new Map(live.filter((a) => a.kind === 'model-card').map((a) => [dirOf(a), a]))
+  const configs = new Map<string, Artifact[]>()
+  for (const a of live.filter((x) => x.kind === 'model-config')) configs.set(dirOf(a), [...(configs.get(dirOf(a)) ?? []), a])
+  const groups = new Map<string, ModelGroup>()
+  for (const w of live.filter((a) => a.kind === 'model')) {
+    const dir = dirOf(w)
+    const card = cards.get(dir) ?? null
+    const folder = card !== null || (configs.get(dir) ?? []).some((c) => path.posix.basename(c.path) === 'config.json')
+    const key = folder ? dir : w.path
+    const group = groups.get(key) ?? {
+      ref: `model:${key}`,
+      path: key,
+      // Identity from the path, never from what a config claims (`_name_or_path` names the base model).
+      name: folder ? (dir === '.' ? rootName : path.posix.basename(dir)) : path.posix.basename(w.path),
+      weights: [],
+      card: folder ? card : null,
+      configs: folder ? (configs.get(dir) ?? []) : []
+    }
+    group.weights.push(w)
+    groups.set(key, group)
+  }
+  return [...groups.values()]
+}
