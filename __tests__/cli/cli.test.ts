@@ -172,9 +172,15 @@ describe('reports', () => {
     const json = await readFile(path.join(root, 'bom.cdx.json'), 'utf8')
     expect(await jsonBomErrors(json)).toBeNull()
     const bom = JSON.parse(json)
-    expect(bom.components.map((c: { type: string; name: string; hashes: { content: string }[] }) => [c.type, c.name, c.hashes[0]!.content])).toEqual([
-      ['data', 'train.csv', f.sha256('a,b\n1,2\n')],
-      ['machine-learning-model', 'model.safetensors', f.sha256(f.smallSafetensors())]
+    // The card makes m/ a model folder: one model component, its weight file nested with its hash.
+    expect(bom.components.map((c: { type: string; name: string }) => [c.type, c.name])).toEqual([
+      ['data', 'train.csv'],
+      ['machine-learning-model', 'm']
+    ])
+    expect(bom.components[0].hashes).toEqual([{ alg: 'SHA-256', content: f.sha256('a,b\n1,2\n') }])
+    expect(bom.components[1].licenses).toEqual([{ license: { id: 'MIT' } }])
+    expect(bom.components[1].components.map((c: { type: string; name: string; hashes: { content: string }[] }) => [c.type, c.name, c.hashes[0]!.content])).toEqual([
+      ['file', 'm/model.safetensors', f.sha256(f.smallSafetensors())]
     ])
   })
 
