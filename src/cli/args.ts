@@ -17,9 +17,16 @@ export interface ScanArgs {
   bomFormat: BomFormat
   failOn: FailOn
 }
-export type CliArgs = ScanArgs | { command: 'help' } | { command: 'version' }
+export interface BomDiffArgs {
+  command: 'bom-diff'
+  oldBom: string
+  newBom: string
+  format: 'text' | 'json'
+}
+export type CliArgs = ScanArgs | BomDiffArgs | { command: 'help' } | { command: 'version' }
 
 export const USAGE = `Usage: modelgate scan [DIR] [options]
+       modelgate bom diff OLD.cdx.json NEW.cdx.json [--format text|json]
 
 Finds, identifies and hashes every model, dataset, ML dependency manifest, card
 and signature in DIR (default: .), or only those changed between two git refs.
@@ -71,6 +78,10 @@ export function parseCli(argv: string[]): CliArgs {
   if (values.help) return { command: 'help' }
   if (values.version) return { command: 'version' }
   const [command, ...rest] = positionals
+  if (command === 'bom') {
+    if (rest[0] !== 'diff' || rest.length !== 3) throw new UsageError('usage: modelgate bom diff OLD.cdx.json NEW.cdx.json')
+    return { command: 'bom-diff', oldBom: rest[1]!, newBom: rest[2]!, format: oneOf('format', values.format, ['text', 'json'], 'text') }
+  }
   if (command !== 'scan') throw new UsageError(command ? `unknown command '${command}'; the command is 'scan' (see 'modelgate --help')` : "missing command; try 'modelgate scan .'")
   if (rest.length > 1) throw new UsageError(`scan takes one directory, got ${rest.length}: ${rest.join(' ')}`)
   if (values.head && !values.base) throw new UsageError('--head needs --base: give the ref to compare against')

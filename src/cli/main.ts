@@ -4,7 +4,8 @@ import { scan } from '../engine/scan.js'
 import { render } from '../report/render.js'
 import { UsageError } from '../util/errors.js'
 import { TOOL } from '../version.js'
-import { parseCli, USAGE, type ScanArgs } from './args.js'
+import { parseCli, USAGE, type BomDiffArgs, type ScanArgs } from './args.js'
+import { readFile } from 'node:fs/promises'
 
 export interface Io {
   stdout: (text: string) => void
@@ -18,6 +19,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     const args = parseCli(argv)
     if (args.command === 'help') return io.stdout(USAGE + '\n'), 0
     if (args.command === 'version') return io.stdout(`${TOOL.version}\n`), 0
+    if (args.command === 'bom-diff') return await runBomDiff(args, io)
     return await runScan(args, io)
   } catch (err) {
     if (err instanceof UsageError) {
@@ -50,6 +52,20 @@ async function runScan(args: ScanArgs, io: Io): Promise<number> {
     await writeOut(path.resolve(io.cwd, args.bom), serializeBom(report, { subject: path.basename(root), format: args.bomFormat }))
   }
   return report.verdict === 'fail' ? 1 : 0
+}
+
+async function runBomDiff(args: BomDiffArgs, io: Io): Promise<number> {
+  const { diffBoms, renderBomDiff } = await import('../bom/diff.js')
+  const load = async (file: string): Promise<unknown> => {
+    try {
+      return JSON.parse(await readFile(path.resolve(io.cwd, file), 'utf8'))
+    } catch (err) {
+      throw new UsageError(`${file}: cannot read a JSON BOM (${(err as Error).message})`)
+    }
+  }
+  const changes = diffBoms(await load(args.oldBom), await load(args.newBom))
+  io.stdout(args.format === 'json' ? JSON.stringify(changes, null, 2) + '\n' : renderBomDiff(changes))
+  return 0
 }
 
 async function writeOut(file: string, text: string): Promise<void> {
