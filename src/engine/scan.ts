@@ -12,12 +12,15 @@ import { DEFAULT_LIMITS, type Limits } from './limits.js'
 import { processFile } from './process-file.js'
 import { mapPool } from '../util/map-pool.js'
 import { byCodeUnit } from '../util/compare.js'
+import { fsTreeReader, gitTreeReader, type TreeReader } from '../verify/tree-reader.js'
 
 /** A change found by someone else (e.g. the GitHub API's list of PR files). */
 export interface ProvidedChange extends Discovery {
   base?: string
   head?: string
   cleanup?: () => Promise<void>
+  /** The head state, for directory-wide checks (signatures cover whole model folders). */
+  tree?: TreeReader
 }
 
 export interface ScanOptions {
@@ -53,19 +56,24 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
   let discovery: Discovery
   let cleanup = async (): Promise<void> => {}
   let refs: { base?: string; head?: string } = {}
+  let tree: TreeReader
   if (opts.discover) {
     const change = await opts.discover(isIgnored)
     discovery = change
     if (change.cleanup) cleanup = change.cleanup
     refs = { ...(change.base ? { base: change.base } : {}), ...(change.head ? { head: change.head } : {}) }
+    tree = change.tree ?? fsTreeReader(root)
   } else if (opts.base) {
     const change = await discoverChange(root, opts.base, opts.head ?? 'HEAD', isIgnored)
     discovery = change
     cleanup = change.cleanup
     refs = { base: change.base, head: change.head }
+    tree = gitTreeReader(root, change.head)
   } else {
     discovery = await discoverTree(root, isIgnored)
+    tree = fsTreeReader(root)
   }
+  void tree
 
   try {
     let done = 0
