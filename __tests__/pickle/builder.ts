@@ -137,3 +137,40 @@ export function legacyTorch(objectPickle: Buffer, trailing: Buffer = Buffer.allo
   const keys = pb().proto(2).emptyList().unicode('0').append().stop().build()
   return Buffer.concat([magic, version, sysInfo, objectPickle, keys, trailing])
 }
+
+/** What joblib's NumpyPickler writes for one array (see src/inspect/pickle/joblib.ts). */
+export interface ArraySpec {
+  shape: number[]
+  /** numpy dtype reduce code: 'f8', 'U3', 'V16', 'O8'... */
+  code: string
+  /** dtype BUILD state elsize and flags (numpy writes -1/0 for fixed kinds, 63 flags for object). */
+  elsize?: number
+  flags?: number
+  /** Leave out the dtype BUILD (numpy always writes it; sizes then come from the code alone). */
+  noState?: boolean
+  /** joblib ≥ 1.2 adds numpy_array_alignment_bytes (16) and a padding byte + padding. */
+  aligned?: boolean
+}
+
+/** `NumpyArrayWrapper` NEWOBJ + BUILD with its state dict, as joblib 1.2 pickles it (protocol ≥ 2). */
+export function arrayWrapper(b: PickleBuilder, s: ArraySpec): PickleBuilder {
+  b.unicode('joblib.numpy_pickle').unicode('NumpyArrayWrapper').stackGlobal().tuple(0).newobj()
+  b.emptyDict().mark().unicode('subclass').unicode('numpy').unicode('ndarray').stackGlobal()
+  b.unicode('shape').mark()
+  for (const n of s.shape) b.int(n)
+  b.tuple().unicode('order').unicode('C')
+  b.unicode('dtype').unicode('numpy').unicode('dtype').stackGlobal().unicode(s.code).bool(false).bool(true).tuple(3).reduce()
+  if (!s.noState) b.mark().int(3).unicode('<').none().none().none().int(s.elsize ?? -1).int(-1).int(s.flags ?? (s.code.startsWith('O') ? 63 : 0)).tuple().build_()
+  b.unicode('allow_mmap').bool(true)
+  if (s.aligned !== false) b.unicode('numpy_array_alignment_bytes').int(16)
+  return b.setitems().build_()
+}
+
+/** write_array: padding length byte N = 16 - ((pos + 1) % 16) and N bytes (if aligned), then the data. */
+export function arrayBytes(b: PickleBuilder, aligned: boolean, data: Buffer): PickleBuilder {
+  if (aligned) {
+    const n = 16 - ((b.length + 1) % 16)
+    b.raw([n]).raw(Buffer.alloc(n, 0xff))
+  }
+  return b.raw(data)
+}

@@ -40,6 +40,26 @@ describe('classifyGlobal', () => {
     ['functools', 'wraps'], ['builtins', 'map'], ['torch.nn.modules.linear', 'helper']
   ])('leaves %s.%s unknown', (m, n) => expect(v(m, n)).toBe('unknown'))
 
+  // TorchScript reconstructors and what torch.save writes for ordinary checkpoints, allowed
+  // by exact name; the denylist around them (`torch.jit`, `_pickle`, torch.serialization) holds.
+  it.each([
+    'build_intlist', 'build_tensorlist', 'build_doublelist', 'build_boollist', 'build_tensor_from_id', 'restore_type_tag'
+  ])('allows torch.jit._pickle.%s (TorchScript list/tensor tags)', (n) => expect(v('torch.jit._pickle', n)).toBe('allowed'))
+
+  it.each([
+    ['torch._utils', '_rebuild_qtensor'], ['torch._utils', '_rebuild_sparse_tensor'], ['torch._utils', '_rebuild_meta_tensor_no_storage'],
+    ['torch._utils', '_rebuild_wrapper_subclass'], ['torch._utils', '_rebuild_device_tensor_from_numpy'],
+    ['torch._tensor', '_rebuild_from_type_v2'], ['torch.serialization', '_get_layout'], ['torch', 'device'], ['torch', 'Size'],
+    ['torch', 'dtype'], ['torch', 'float32'], ['torch', 'bfloat16'], ['torch', 'sparse_coo'], ['torch.nn.parameter', 'Parameter']
+  ])('allows %s.%s (written by torch.save)', (m, n) => expect(v(m, n)).toBe('allowed'))
+
+  it.each([
+    ['torch.jit._pickle', 'build_class'], ['torch.jit._pickle', 'loads'], ['torch.jit._pickle', 'build_intlist.__globals__'],
+    ['torch.jit', 'load'], ['torch.jit._serialization', 'load'], ['_pickle', 'loads'], ['pickle', 'loads'], ['_pickle', 'Unpickler'],
+    ['torch.serialization', '_get_layout.__globals__'], ['torch.serialization', '_load'], ['torch.serialization', 'load'],
+    ['torch._utils._pickle', 'build_intlist'], ['mymod._pickle', 'build_intlist']
+  ])('still denies %s.%s', (m, n) => expect(v(m, n)).toBe('dangerous'))
+
   it('explains why', () => {
     expect(classifyGlobal('os.path', 'join').reason).toMatch(/^os: /)
     expect(classifyGlobal('pathlib', 'os.system').reason).toMatch(/pathlib|"os"|"system"/)

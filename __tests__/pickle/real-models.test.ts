@@ -17,7 +17,8 @@ function zipPickles(file: string): Promise<{ name: string; stream: () => Promise
       if (err || !zip) return reject(err)
       const found: { name: string; stream: () => Promise<Readable> }[] = []
       zip.on('entry', (e: yauzl.Entry) => {
-        if (e.fileName.endsWith('.pkl')) {
+        // TorchScript debug info (code/**/*.py.debug_pkl) is a pickle too
+        if (e.fileName.endsWith('.pkl') || e.fileName.endsWith('.debug_pkl')) {
           found.push({
             name: e.fileName,
             stream: () => new Promise((res, rej) => zip.openReadStream(e, (er, s) => (er || !s ? rej(er) : res(s))))
@@ -50,14 +51,18 @@ describe('real model pickles', () => {
     async (name) => {
       const members = await zipPickles(path.join(out, name))
       expect(members.length).toBeGreaterThan(0)
+      const imports = new Set<string>()
       for (const m of members) {
         const r = await scanPickle(await m.stream(), { framework: 'torch' })
+        for (const g of r.globals) imports.add(`${g.module}.${g.name}`)
         expect(r.complete).toBe(true)
         if (name === 'full_model.pt' && m.name.endsWith('data.pkl')) {
           expect(r.issues.map((i) => `${i.severity}:${i.rule}`)).toEqual(['warning:unknown-global'])
           expect(r.issues[0]!.message).toMatch(/torch\.save\(model\) full pickle.*__main__\.TinyNet/)
         } else expect(bad(r)).toEqual([])
       }
+      // the TorchScript members really exercise the torch.jit._pickle allowlist
+      if (name === 'torchscript_model.pt') expect(imports).toContain('torch.jit._pickle.build_intlist')
     }
   )
 })

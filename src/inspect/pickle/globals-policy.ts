@@ -186,6 +186,14 @@ const ALLOW_EXACT = new Set([
   ...['float32', 'float', 'float64', 'double', 'float16', 'half', 'bfloat16', 'int64', 'long', 'int32', 'int', 'int16',
     'short', 'int8', 'uint8', 'bool', 'complex64', 'complex128', 'cfloat', 'cdouble', 'qint8', 'quint8', 'qint32',
     'float8_e4m3fn', 'float8_e5m2', 'uint16', 'uint32', 'uint64'].map((n) => `torch.${n}`),
+  // TorchScript archives (constants.pkl, *.debug_pkl) call these list/tensor tags from
+  // torch/jit/_pickle.py; each returns its argument. Exact names only: `torch.jit` and
+  // the `_pickle` component stay denied (an old `build_class` there did getattr on sys.modules).
+  ...['build_intlist', 'build_tensorlist', 'build_doublelist', 'build_boollist', 'build_tensor_from_id', 'restore_type_tag']
+    .map((n) => `torch.jit._pickle.${n}`),
+  // torch/serialization.py registers copyreg.pickle(torch.layout, lambda l: (_get_layout, (str(l),))):
+  // sparse tensors pickle their layout this way; it looks the name up among torch's layouts.
+  'torch.serialization._get_layout',
   // joblib / sklearn helpers that are functions rather than classes
   'joblib.numpy_pickle.NumpyArrayWrapper', 'joblib.numpy_pickle_compat.NDArrayWrapper',
   'joblib.numpy_pickle_compat.ZNDArrayWrapper', 'sklearn.neighbors._kd_tree.newObj', 'sklearn.neighbors._ball_tree.newObj',

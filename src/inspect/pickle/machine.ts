@@ -9,8 +9,12 @@
  * Every opcode reads all its arguments before touching the stack, so a fork can
  * replay the current opcode from its first byte.
  */
+import { arrayLayout, buildWrapper, callResult, isJoblibModule, newInstance } from './joblib.js'
 import { OP, opName, HIGHEST_PROTOCOL } from './opcodes.js'
-import type { Cursor } from './reader.js'
+import { Cursor } from './reader.js'
+import { ANY, int, MAX_ENTRIES, MAX_ITEMS, NONE, OBJ, V, type CollType, type Val, type Wrapper } from './values.js'
+
+export type { Val } from './values.js'
 
 export interface PickleLimits {
   /** Opcodes executed per scan (all pickles, forks and embedded pickles together). */
@@ -51,23 +55,14 @@ export const DEFAULT_LIMITS: PickleLimits = {
 /** Longest string kept as text for STACK_GLOBAL/INST resolution; no module path is longer. */
 const MAX_NAME_TEXT = 4096
 
-type CollType = 'list' | 'dict' | 'set' | 'frozenset' | 'tuple' | 'bytearray'
-export type Val =
-  | { readonly k: 'v' }
-  | { readonly k: 'int'; readonly hex: string }
-  | { readonly k: 'str'; readonly text: string | null; readonly lost?: boolean }
-  | { readonly k: 'global'; readonly module: string; readonly name: string }
-  | { readonly k: 'coll'; readonly t: CollType; selfRefs: number }
-  | { readonly k: 'obj' }
-
-const V: Val = { k: 'v' }
-const OBJ: Val = { k: 'obj' }
 const STR_LONG: Val = { k: 'str', text: null }
 const STR_LOST: Val = { k: 'str', text: null, lost: true }
 const UNHASHABLE = new Set<CollType>(['list', 'dict', 'set', 'bytearray'])
 
 export type GlobalOpcode = 'GLOBAL' | 'INST' | 'STACK_GLOBAL' | 'EXT'
-export type AnomalyKind = 'frame-straddle' | 'frame-nested' | 'frame-past-end' | 'stack-leftover' | 'expansion'
+export type AnomalyKind = 'frame-straddle' | 'frame-nested' | 'frame-past-end' | 'stack-leftover' | 'expansion' | 'array-bytes-opcodes'
+/** `error`: the stream is malformed; `cap`: a limit was hit; `unsure`: what follows cannot be located exactly. */
+export type StopKind = 'error' | 'cap' | 'unsure'
 
 export interface Jump {
   /** Position of the read that straddled the frame end. */
@@ -85,11 +80,43 @@ export interface MachineHost {
   retained: number
   global(m: Machine, module: string, name: string, opcode: GlobalOpcode, offset: number): void
   anomaly(m: Machine, kind: AnomalyKind, offset: number, detail: string): void
-  /** Parse error (`cap` false) or limit hit (`cap` true); the machine stops. */
-  stop(m: Machine, cap: boolean, offset: number, message: string): void
+  /** Parse error, limit hit, or a length that cannot be determined; the machine stops. */
+  stop(m: Machine, kind: StopKind, offset: number, message: string): void
   blob(m: Machine, data: Buffer, truncated: boolean, offset: number): void
   fork(m: Machine, jump: Jump): void
   pickleDone(m: Machine, top: Val): void
+}
+
+/** The memo as the machine uses it (a Map, or a probe's overlay on its parent's). */
+interface Memo extends Iterable<[number, Val]> {
+  readonly size: number
+  get(k: number): Val | undefined
+  has(k: number): boolean
+  set(k: number, v: Val): unknown
+}
+
+/** Copy-on-write view of a suspended machine's memo, so a probe costs no memo copy. */
+class OverlayMemo implements Memo {
+  private own = new Map<number, Val>()
+  private added = 0
+  constructor(private readonly base: Memo) {}
+  get size(): number {
+    return this.base.size + this.added
+  }
+  get(k: number): Val | undefined {
+    return this.own.get(k) ?? this.base.get(k)
+  }
+  has(k: number): boolean {
+    return this.own.has(k) || this.base.has(k)
+  }
+  set(k: number, v: Val): void {
+    if (!this.has(k)) this.added++
+    this.own.set(k, v)
+  }
+  *[Symbol.iterator](): Iterator<[number, Val]> {
+    yield* this.base
+    yield* this.own
+  }
 }
 
 interface Line {
@@ -100,7 +127,7 @@ interface Line {
 export class Machine {
   stack: Val[] = []
   marks: number[] = []
-  memo = new Map<number, Val>()
+  memo: Memo = new Map<number, Val>()
   /** Protocol of the first PROTO seen in the current pickle. */
   protocol: number | null = null
   pickles = 0
@@ -122,6 +149,23 @@ export class Machine {
   private opFrameEnd = -1
   private opStartFramed = -1
   private expansionReported = false
+  // ---- joblib (see joblib.ts) ----
+  /** Something was imported from joblib: a BUILD target of unknown class may be an array wrapper. */
+  wrapperSeen = false
+  /**
+   * `pickle.load()` of this pickle has read exactly what `joblib.load()` read so far. It
+   * parts ways at the first array data (pickle.load reads it as opcodes), where a probe
+   * checks that reading; after that pickle.load has failed or returned.
+   */
+  loadAlive = true
+  /** Inside an object array's own pickle (read by plain pickle.load: no wrapper hook). */
+  private plain = 0
+  private memoizeUsed = false
+  /** A probe: pickle.load's reading of array bytes; never mutates shared values. */
+  probe = false
+  /** A probe may not read past this offset (-1: no limit); `overran` says it tried. */
+  private limitEnd = -1
+  overran = false
 
   constructor(
     readonly host: MachineHost,
@@ -142,6 +186,9 @@ export class Machine {
     m.stopAfter = this.stopAfter
     m.maxFrameEnd = this.maxFrameEnd
     m.jump = jump
+    m.wrapperSeen = this.wrapperSeen
+    m.loadAlive = this.loadAlive
+    m.plain = this.plain
     cursor.frameEnd = this.opFrameEnd
     return m
   }
@@ -152,7 +199,7 @@ export class Machine {
     for (;;) {
       // Between pickles: a clean EOF ends the scan.
       if (!c.has(1) && !(yield* this.waitData(1))) {
-        if (this.pickles === 0) this.host.stop(this, false, c.pos, 'the file is empty')
+        if (this.pickles === 0) this.host.stop(this, 'error', c.pos, 'the file is empty')
         return
       }
       const ok = yield* this.onePickle()
@@ -163,6 +210,7 @@ export class Machine {
       this.stack = []
       this.marks = []
       this.memo = new Map()
+      this.loadAlive = true
       c.frameEnd = -1
     }
   }
@@ -181,6 +229,7 @@ export class Machine {
   private fast(n: number): boolean {
     const c = this.cur
     if (this.jump !== null && c.pos === this.jump.at) return false
+    if (this.limitEnd >= 0 && c.pos + n > this.limitEnd) return false
     if (c.frameEnd >= 0) this.checkFrame(n)
     return c.has(n)
   }
@@ -210,6 +259,7 @@ export class Machine {
   /** Slow path: performs a pending fork jump, then waits for `n` bytes. */
   private *need(n: number): Generator<void, boolean, void> {
     const c = this.cur
+    if (this.beyond(n)) return false
     const j = this.jump
     if (j !== null && c.pos === j.at) {
       this.jump = null
@@ -225,10 +275,18 @@ export class Machine {
     return yield* this.waitData(n)
   }
 
+  /** A probe reading `n` more bytes would leave the array data it checks. */
+  private beyond(n: number): boolean {
+    if (this.limitEnd < 0 || this.cur.pos + n <= this.limitEnd) return false
+    this.overran = true
+    return true
+  }
+
   /** A counted string/bytes argument: keeps the first `maxKeep` bytes, streams past the rest. */
   private *data(n: number): Generator<void, Line | null, void> {
     const c = this.cur
     if (!this.fast(0) && !(yield* this.need(0))) return null
+    if (this.beyond(n)) return null
     if (c.frameEnd >= 0) this.checkFrame(n)
     const keep = Math.min(n, this.host.limits.maxKeep)
     if (!c.has(keep) && !(yield* this.waitData(keep))) return null
@@ -256,7 +314,7 @@ export class Machine {
     let kept = 0
     let truncated = false
     for (;;) {
-      const avail = c.available
+      const avail = this.limitEnd >= 0 ? Math.min(c.available, this.limitEnd - c.pos) : c.available
       const n = c.lineLength(avail)
       const len = n >= 0 ? n : avail
       if (!straddled && frameEnd > start && (n >= 0 ? c.pos + n > frameEnd : c.pos + avail >= frameEnd)) {
@@ -274,7 +332,7 @@ export class Machine {
         c.skip(len - want)
       }
       if (n >= 0) break
-      if (c.store.eof) return null
+      if (this.beyond(1) || c.store.eof) return null
       yield
     }
     let text = parts.length === 1 ? parts[0]! : Buffer.concat(parts)
@@ -315,12 +373,17 @@ export class Machine {
   }
 
   private fail(message: string): false {
-    this.host.stop(this, false, this.opStart, message)
+    this.host.stop(this, 'error', this.opStart, message)
     return false
   }
 
   private cap(message: string): false {
-    this.host.stop(this, true, this.opStart, message)
+    this.host.stop(this, 'cap', this.opStart, message)
+    return false
+  }
+
+  private unsure(message: string): false {
+    this.host.stop(this, 'unsure', this.opStart, message)
     return false
   }
 
@@ -356,9 +419,22 @@ export class Machine {
   private insert(target: Val | undefined, values: Val[], keys: boolean): boolean {
     if (target === undefined) return this.underflow()
     if (target.k !== 'coll') return true
+    // Probes share values with the machine they probe for, and must not change them.
+    if (target.t === 'dict' && keys && !this.probe && !target.opaque) {
+      for (let i = 0; i + 1 < values.length; i += 2) {
+        const key = values[i]!
+        if (key.k === 'str' && key.text !== null) (target.entries ??= new Map()).set(key.text, values[i + 1]!)
+        // ints, None, floats, bytes never equal an attribute name; anything else might
+        else if (key.k !== 'int' && key.k !== 'none' && key.k !== 'v') target.opaque = true
+      }
+      if (target.opaque || (target.entries?.size ?? 0) > MAX_ENTRIES) {
+        target.opaque = true
+        target.entries = undefined
+      }
+    }
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!
-      if (v === target) {
+      if (v === target && !this.probe) {
         target.selfRefs++
         if (target.selfRefs > this.host.limits.maxSelfRefs && !this.expansionReported) {
           this.expansionReported = true
@@ -387,6 +463,110 @@ export class Machine {
       this.fail(`${opcode} module/name is not valid UTF-8 (CPython raises UnicodeDecodeError before importing)`)
       return null
     }
+  }
+
+  // ---- joblib array data (see joblib.ts) ----
+
+  /** What joblib's NumpyUnpickler.load_build reads after BUILD made `w` a wrapper. */
+  private *arrayData(w: Wrapper): Generator<void, boolean, void> {
+    const c = this.cur
+    const at = this.opStart
+    const layout = arrayLayout(w)
+    if (layout.kind === 'unknown') {
+      return this.unsure(`joblib's NumpyArrayWrapper built at byte ${at} is followed by array data whose length cannot be determined exactly (${layout.why}); joblib.load reads those bytes raw, so where the pickle continues is unknown`)
+    }
+    // NumpyPickler ends the frame before writing the array; the pure-Python unpickler
+    // joblib uses would read the array from the frame end, the C one from here.
+    if (c.frameEnd > c.pos) {
+      return this.fail(`joblib's NumpyArrayWrapper BUILD at byte ${at} is inside a FRAME ending at byte ${c.frameEnd}, which joblib never writes (pickle.load and joblib.load would read different bytes as the array)`)
+    }
+    // The array is not part of the opcode: no straddle check or replay pin spans it.
+    c.frameEnd = -1
+    c.pin = -1
+    this.opFrameEnd = -1
+    const alive = this.loadAlive
+    // an empty unaligned array reads nothing: pickle.load goes on exactly like joblib.load
+    if (layout.kind === 'pickle' || layout.aligned || layout.bytes > 0) this.loadAlive = false
+    if (layout.kind === 'pickle') return yield* this.arrayPickle(alive, at)
+    const start = c.pos
+    // pickle.load (not joblib.load) reads these bytes as opcodes: probe that reading too.
+    const probe = alive && (layout.aligned || layout.bytes > 0) ? new Cursor(c.store, start) : null
+    let end = start + layout.bytes
+    if (layout.aligned) {
+      // write_array: one byte N = padding length, then N padding bytes, then the data
+      if (!c.has(1) && !(yield* this.waitData(1))) return this.pastEnd(at, start, end + 1, probe)
+      end += 1 + c.u8()
+    }
+    if (probe) yield* this.probeArrayBytes(probe, start, end)
+    while (c.pos < end) {
+      c.skip(end - c.pos)
+      if (c.pos < end) {
+        if (c.store.eof) return this.pastEnd(at, start, end, null)
+        yield
+      }
+    }
+    return true
+  }
+
+  private pastEnd(at: number, start: number, end: number, probe: Cursor | null): false {
+    probe?.release()
+    return this.unsure(`joblib's NumpyArrayWrapper built at byte ${at} announces ${end - start} bytes of array data from byte ${start}, past the end of the stream at byte ${this.cur.store.end} (a lying shape or a truncated file)`)
+  }
+
+  /**
+   * pickle.load's reading of array bytes: the C unpickler goes on with the same stack
+   * and memo, reading them as opcodes. Harmless when it fails or stops inside them
+   * (its imports are reported); if it reads to their end it continues out of step with
+   * joblib.load, which is reported. Runs while this machine waits, on its own cursor.
+   */
+  private *probeArrayBytes(cur: Cursor, start: number, end: number): Generator<void, void, void> {
+    const p = new Machine(this.host, cur, true, this.depth)
+    p.stack = this.stack.slice()
+    p.marks = this.marks.slice()
+    p.memo = new OverlayMemo(this.memo)
+    p.protocol = this.protocol
+    p.probe = true
+    p.path = this.path
+    // the bytes a probe reads stay buffered until it ends: bounded like a fork's pin
+    p.limitEnd = Math.min(end, start + this.host.limits.maxPinned)
+    this.host.opcodes += p.stack.length + p.marks.length
+    yield* p.onePickle()
+    cur.release()
+    if (!p.overran) return
+    if (p.limitEnd === end) {
+      this.host.anomaly(this, 'array-bytes-opcodes', start, `the ${end - start} bytes from byte ${start} parse as pickle opcodes to their end`)
+    } else {
+      this.host.stop(this, 'unsure', start, `the array bytes from byte ${start} parse as pickle opcodes for more than ${this.host.limits.maxPinned} bytes (limit maxPinned); how pickle.load would go on was not checked`)
+    }
+  }
+
+  /**
+   * Object arrays: write_array pickles the array with pickle.dump(protocol=2), and
+   * read_array reads it back with a plain pickle.load: a whole pickle with its own
+   * memo and stack, scanned here in place before the outer pickle goes on.
+   */
+  private *arrayPickle(alive: boolean, at: number): Generator<void, boolean, void> {
+    const c = this.cur
+    const outer = { stack: this.stack, marks: this.marks, memo: this.memo }
+    this.stack = []
+    this.marks = []
+    this.memo = new Map()
+    this.memoizeUsed = false
+    this.plain++
+    const ok = yield* this.onePickle()
+    this.plain--
+    Object.assign(this, outer)
+    if (!ok) return false
+    if (c.frameEnd > c.pos) {
+      return this.fail(`the object array pickle after the NumpyArrayWrapper at byte ${at} ends inside a FRAME (ending at byte ${c.frameEnd})`)
+    }
+    c.frameEnd = -1
+    // pickle.load of the whole file reads this pickle's opcodes with the outer memo:
+    // the same imports unless MEMOIZE numbers entries differently (joblib writes protocol 2).
+    if (alive && this.memoizeUsed) {
+      this.host.anomaly(this, 'array-bytes-opcodes', at, 'the object array pickle after it uses MEMOIZE, whose memo keys differ when pickle.load reads it as part of the outer pickle')
+    }
+    return true
   }
 
   /** One pickle, PROTO to STOP. Returns false after reporting an error or cap. */
@@ -444,7 +624,7 @@ export class Machine {
           if (left > 0) {
             h.anomaly(this, 'stack-leftover', this.opStart, `${this.stack.length} value(s) and ${this.marks.length} MARK(s) are left on the stack at STOP`)
           }
-          h.pickleDone(this, top)
+          if (this.plain === 0) h.pickleDone(this, top)
           return true
         }
         case OP.MARK:
@@ -468,17 +648,24 @@ export class Machine {
         }
         // ---- scalars ----
         case OP.NONE:
+          if (!this.push(NONE)) return false
+          break
         case OP.NEWTRUE:
         case OP.NEWFALSE:
           if (!this.push(V)) return false
           break
         case OP.BININT1:
         case OP.BININT2:
-        case OP.BININT:
-        case OP.BINFLOAT: {
-          const n = op === OP.BININT1 ? 1 : op === OP.BININT2 ? 2 : op === OP.BININT ? 4 : 8
+        case OP.BININT: {
+          const n = op === OP.BININT1 ? 1 : op === OP.BININT2 ? 2 : 4
           if (!this.fast(n) && !(yield* this.need(n))) return this.truncated()
-          c.skip(n)
+          const u = c.uint(n)
+          if (!this.push(int(BigInt(n === 4 && u >= 0x80000000 ? u - 0x100000000 : u)))) return false
+          break
+        }
+        case OP.BINFLOAT: {
+          if (!this.fast(8) && !(yield* this.need(8))) return this.truncated()
+          c.skip(8)
           if (!this.push(V)) return false
           break
         }
@@ -490,14 +677,18 @@ export class Machine {
           if (op === OP.LONG4 && n >= 0x80000000) return this.fail('LONG4 byte count is negative')
           const d = yield* this.data(n)
           if (!d) return this.truncated()
-          if (!this.push(n <= 16 ? { k: 'int', hex: d.text.toString('hex') } : V)) return false
+          if (!this.push(n <= 16 ? { k: 'int', hex: d.text.toString('hex'), n: signedLE(d.text) } : V)) return false
           break
         }
         case OP.INT:
         case OP.LONG:
         case OP.FLOAT: {
-          if (!(yield* this.line())) return this.truncated()
-          if (!this.push(V)) return false
+          const l = yield* this.line()
+          if (!l) return this.truncated()
+          // Plain decimals only ("00"/"01" are bools under INT); anything else stays unknown.
+          const m = op !== OP.FLOAT && !l.truncated ? /^([+-]?\d{1,30})L?$/.exec(l.text.toString('latin1')) : null
+          const bool = op === OP.INT && (m?.[1] === '00' || m?.[1] === '01')
+          if (!this.push(m && !bool ? int(BigInt(m[1]!)) : V)) return false
           break
         }
         // ---- strings and bytes ----
@@ -557,7 +748,7 @@ export class Machine {
         case OP.EMPTY_SET:
         case OP.EMPTY_TUPLE: {
           const t: CollType = op === OP.EMPTY_LIST ? 'list' : op === OP.EMPTY_DICT ? 'dict' : op === OP.EMPTY_SET ? 'set' : 'tuple'
-          if (!this.push({ k: 'coll', t, selfRefs: 0 })) return false
+          if (!this.push(t === 'tuple' ? { k: 'coll', t, selfRefs: 0, items: [] } : { k: 'coll', t, selfRefs: 0 })) return false
           break
         }
         case OP.LIST:
@@ -568,7 +759,7 @@ export class Machine {
           if (!items) return this.noMark()
           const t: CollType = op === OP.LIST ? 'list' : op === OP.TUPLE ? 'tuple' : op === OP.DICT ? 'dict' : 'frozenset'
           if (op === OP.DICT && items.length % 2 !== 0) return this.fail('odd number of items for DICT')
-          const v: Val = { k: 'coll', t, selfRefs: 0 }
+          const v: Val = t === 'tuple' && items.length <= MAX_ITEMS ? { k: 'coll', t, selfRefs: 0, items } : { k: 'coll', t, selfRefs: 0 }
           if ((t === 'dict' || t === 'frozenset') && !this.insert(v, items, true)) return false
           if (!this.push(v)) return false
           break
@@ -578,8 +769,8 @@ export class Machine {
         case OP.TUPLE3: {
           const n = op - OP.TUPLE1 + 1
           if (this.stack.length - this.fence < n) return this.underflow()
-          this.stack.length -= n
-          if (!this.push({ k: 'coll', t: 'tuple', selfRefs: 0 })) return false
+          const items = this.stack.splice(this.stack.length - n)
+          if (!this.push({ k: 'coll', t: 'tuple', selfRefs: 0, items })) return false
           break
         }
         case OP.APPEND:
@@ -611,7 +802,10 @@ export class Machine {
             if (!l) return this.truncated()
             key = parseInt(l.text.toString('latin1'), 10)
             if (!(key >= 0)) return this.fail('PUT index is negative or not a number')
-          } else if (op === OP.MEMOIZE) key = this.memo.size
+          } else if (op === OP.MEMOIZE) {
+            key = this.memo.size
+            this.memoizeUsed = true
+          }
           else {
             const w = op === OP.BINPUT ? 1 : 4
             if (!this.fast(w) && !(yield* this.need(w))) return this.truncated()
@@ -645,6 +839,7 @@ export class Machine {
           const nm = yield* this.names('GLOBAL')
           if (!nm) return false
           h.global(this, nm[0], nm[1], 'GLOBAL', this.opStart)
+          if (isJoblibModule(nm[0])) this.wrapperSeen = true
           if (!this.push({ k: 'global', module: nm[0], name: nm[1] })) return false
           break
         }
@@ -654,8 +849,9 @@ export class Machine {
           const nm = yield* this.names('INST')
           if (!nm) return false
           h.global(this, nm[0], nm[1], 'INST', this.opStart)
-          this.popMark()
-          if (!this.push(OBJ)) return false
+          if (isJoblibModule(nm[0])) this.wrapperSeen = true
+          const args = this.popMark()!
+          if (!this.push(newInstance({ k: 'global', module: nm[0], name: nm[1] }, undefined, args.length > 0))) return false
           break
         }
         case OP.STACK_GLOBAL: {
@@ -664,13 +860,15 @@ export class Machine {
           const mod = this.stack.pop()!
           if (mod.k === 'str' && name.k === 'str' && mod.text !== null && name.text !== null) {
             h.global(this, mod.text, name.text, 'STACK_GLOBAL', this.opStart)
+            if (isJoblibModule(mod.text)) this.wrapperSeen = true
             if (!this.push({ k: 'global', module: mod.text, name: name.text })) return false
           } else if ((mod.k === 'str' && mod.lost) || (name.k === 'str' && name.lost)) {
             return this.cap(`STACK_GLOBAL operands were not retained (limit maxRetained of ${lim.maxRetained} bytes)`)
           } else {
             // Operands computed at load time (call results, long strings): we cannot know the import.
             h.global(this, `<${describe(mod)}>`, `<${describe(name)}>`, 'STACK_GLOBAL', this.opStart)
-            if (!this.push(OBJ)) return false
+            this.wrapperSeen = true
+            if (!this.push(ANY)) return false
           }
           break
         }
@@ -681,42 +879,53 @@ export class Machine {
           if (!this.fast(w) && !(yield* this.need(w))) return this.truncated()
           const code = c.uint(w)
           h.global(this, '<copyreg extension>', String(code), 'EXT', this.opStart)
-          if (!this.push(OBJ)) return false
+          this.wrapperSeen = true
+          if (!this.push(ANY)) return false
           break
         }
         case OP.REDUCE:
         case OP.NEWOBJ: {
           if (this.stack.length - this.fence < 2) return this.underflow()
-          this.stack.length -= 2
-          if (!this.push(OBJ)) return false
+          const [fn, args] = this.stack.splice(this.stack.length - 2) as [Val, Val]
+          if (!this.push(op === OP.REDUCE ? callResult(fn, args) : newInstance(fn, args, false))) return false
           break
         }
         case OP.NEWOBJ_EX: {
           if (this.stack.length - this.fence < 3) return this.underflow()
-          this.stack.length -= 3
-          if (!this.push(OBJ)) return false
+          const [cls, args] = this.stack.splice(this.stack.length - 3) as [Val, Val]
+          if (!this.push(newInstance(cls, args, false))) return false
           break
         }
         case OP.OBJ: {
           const items = this.popMark()
           if (!items) return this.noMark()
           if (items.length === 0) return this.underflow()
-          if (!this.push(OBJ)) return false
+          if (!this.push(newInstance(items[0]!, undefined, items.length > 1))) return false
           break
         }
         case OP.BUILD: {
           if (this.stack.length - this.fence < 2) return this.underflow()
-          this.stack.pop()
+          const state = this.stack.pop()!
+          const target = this.stack[this.stack.length - 1]!
+          if (this.probe || this.plain > 0) break // plain pickle.load: no joblib hook, and probes change nothing
+          if (target.k === 'dtype') target.state = state
+          else if (target.k === 'wrapper') {
+            buildWrapper(target, state)
+            if (!(yield* this.arrayData(target))) return false
+            this.stack[this.stack.length - 1] = OBJ // load_build replaces the wrapper by the array
+          } else if (target.k === 'obj' && target.any && this.wrapperSeen) {
+            return this.unsure(`BUILD at byte ${this.opStart} applies to an object whose class ModelGate cannot tell, in a pickle that imports from joblib: if it is a NumpyArrayWrapper, joblib.load reads array bytes after it, and where the pickle continues cannot be known`)
+          }
           break
         }
         case OP.PERSID: {
           if (!(yield* this.line())) return this.truncated()
-          if (!this.push(OBJ)) return false
+          if (!this.push(ANY)) return false
           break
         }
         case OP.BINPERSID: {
           if (!this.pop()) return this.underflow()
-          if (!this.push(OBJ)) return false
+          if (!this.push(ANY)) return false
           break
         }
         default:
@@ -724,6 +933,14 @@ export class Machine {
       }
     }
   }
+}
+
+/** Two's-complement little-endian integer (LONG1/LONG4 payload). */
+function signedLE(b: Buffer): bigint {
+  if (b.length === 0) return 0n
+  let v = 0n
+  for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!)
+  return b[b.length - 1]! & 0x80 ? v - (1n << BigInt(8 * b.length)) : v
 }
 
 function describe(v: Val): string {

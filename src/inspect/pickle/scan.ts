@@ -14,6 +14,7 @@ import {
   type Jump,
   type MachineHost,
   type PickleLimits,
+  type StopKind,
   type Val
 } from './machine.js'
 import { findEmbedded, type EmbeddedHow } from './nested.js'
@@ -71,7 +72,8 @@ interface Hit {
   offset: number
   verdict: GlobalVerdict
   reason: string | undefined
-  via: 'main' | 'fork' | 'nested'
+  /** `raw`: found by reading joblib array bytes as opcodes, as pickle.load() would. */
+  via: 'main' | 'fork' | 'nested' | 'raw'
   /** Fork-tree path of the machine that found it, and arrival order: the canonical order. */
   path: readonly number[]
   seq: number
@@ -86,6 +88,8 @@ const FIX_UNKNOWN =
   'Convert the model to safetensors (or another format without code), or, if you trust this import, allowlist it in .modelgate.yml.'
 const FIX_MALFORMED =
   'Re-save the file with the framework\'s own save function from a trusted source; a stream CPython would read differently from a scanner is a common way to hide a payload.'
+const FIX_UNSURE =
+  'Re-save the file with joblib.dump from a trusted source, or better, convert it to a format without code (skops, ONNX, safetensors); ModelGate will not guess where the pickle continues.'
 const FIX_LIMIT =
   'If the file is legitimate, raise the pickle limit named above in .modelgate.yml; better, convert it to safetensors so no scan of code is needed.'
 
@@ -95,7 +99,9 @@ const ANOMALY_TEXT: Record<AnomalyKind, string> = {
   'frame-nested': 'a FRAME begins inside another frame, which no pickler writes and the pure-Python unpickler rejects',
   'frame-past-end': 'a FRAME announces more bytes than the file holds; CPython\'s C unpickler refuses it while the pure-Python one executes it',
   'stack-leftover': 'values are left on the stack at STOP, which no pickler writes (a hand-built stream; it can hide calls whose results are discarded)',
-  expansion: 'a container is inserted into itself over and over, an expansion (resource-exhaustion) construction'
+  expansion: 'a container is inserted into itself over and over, an expansion (resource-exhaustion) construction',
+  'array-bytes-opcodes':
+    'the array data joblib stores raw after a NumpyArrayWrapper is also a run of valid pickle opcodes, so pickle.load() (which does not skip it as joblib.load() does) would execute it and read the rest of the file differently'
 }
 
 interface Ranked {
@@ -127,7 +133,7 @@ export class PickleScan implements MachineHost {
   /** A limit a fork hit (its remaining reading of the stream went unchecked). */
   private forkCapped: string | null = null
   private hitSeq = 0
-  private mainStop: { cap: boolean; offset: number; message: string } | null = null
+  private mainStop: { kind: StopKind; offset: number; message: string } | null = null
   private incomplete = false
   private firstProtocol: number | null = null
   private legacy = false
@@ -229,7 +235,7 @@ export class PickleScan implements MachineHost {
         : module.startsWith('<') && opcode === 'STACK_GLOBAL'
           ? { verdict: 'dangerous' as const, reason: 'STACK_GLOBAL operands are computed at load time (not plain strings), so the import cannot be known before running it' }
           : classifyGlobal(module, name)
-    this.hits.push({ module, name, opcode, offset, verdict: c.verdict, reason: c.reason, via: m.isFork ? 'fork' : 'main', path: m.path, seq: this.hitSeq++ })
+    this.hits.push({ module, name, opcode, offset, verdict: c.verdict, reason: c.reason, via: m.probe ? 'raw' : m.isFork ? 'fork' : 'main', path: m.path, seq: this.hitSeq++ })
   }
 
   /**
@@ -256,7 +262,22 @@ export class PickleScan implements MachineHost {
     this.issues.push({ issue, path: m.path, seq: this.hitSeq++ })
   }
 
-  stop(m: Machine, cap: boolean, offset: number, message: string): void {
+  stop(m: Machine, kind: StopKind, offset: number, message: string): void {
+    // A probe (pickle.load's reading of joblib array bytes) failing is the usual outcome;
+    // one stopped by a limit leaves that reading unchecked.
+    if (m.probe) {
+      if (kind === 'error') return
+      this.incomplete = true
+      this.note(m, {
+        rule: 'scan-incomplete',
+        severity: 'error',
+        message: `Reading the joblib array bytes at byte ${offset} as pickle opcodes, as pickle.load() would, stopped early: ${message}.`,
+        fix: FIX_LIMIT,
+        offset
+      })
+      return
+    }
+    const cap = kind !== 'error'
     // A fork reads bytes the way only some loaders do; its failures are expected noise
     // (the straddle that spawned it is already an error). A limit it hits is not: what
     // it had left to read was never checked.
@@ -265,7 +286,7 @@ export class PickleScan implements MachineHost {
       return
     }
     if (this.mainStop) return
-    this.mainStop = { cap, offset, message }
+    this.mainStop = { kind, offset, message }
   }
 
   /**
@@ -344,7 +365,7 @@ export class PickleScan implements MachineHost {
         this.note(m, { ...i, offset, message: `Embedded pickle at byte ${offset}: ${i.message}` })
       }
     }
-    if (truncated && emb.how !== 'text' && inner.mainStop !== null && !inner.mainStop.cap && /truncated|ends/.test(inner.mainStop.message)) {
+    if (truncated && emb.how !== 'text' && inner.mainStop !== null && inner.mainStop.kind === 'error' && /truncated|ends/.test(inner.mainStop.message)) {
       this.incomplete = true
       this.note(m, {
         rule: 'scan-incomplete',
@@ -380,12 +401,12 @@ export class PickleScan implements MachineHost {
       complete = false
       const dangerous = this.hits.some((h) => h.verdict === 'dangerous')
       issues.push(
-        stop.cap
+        stop.kind !== 'error'
           ? {
               rule: 'scan-incomplete',
               severity: 'error',
               message: `The pickle scan stopped at byte ${stop.offset}: ${stop.message}. Nothing after this point was checked, so ModelGate cannot say whether loading the file runs code.`,
-              fix: FIX_LIMIT,
+              fix: stop.kind === 'cap' ? FIX_LIMIT : FIX_UNSURE,
               offset: stop.offset
             }
           : {
@@ -409,7 +430,7 @@ export class PickleScan implements MachineHost {
         fix: FIX_MALFORMED
       })
     }
-    if (this.forkCapped !== null && !stop?.cap) {
+    if (this.forkCapped !== null && stop?.kind !== 'cap') {
       complete = false
       issues.push({
         rule: 'scan-incomplete',
@@ -442,7 +463,12 @@ export class PickleScan implements MachineHost {
       h.via === 'nested'
         ? `an embedded ${h.how} pickle stored in the argument at byte ${h.offset} imports ${what} (at byte ${h.innerOffset} of the embedded pickle)`
         : `${h.opcode} at byte ${h.offset} imports ${what}`
-    const forkNote = h.via === 'fork' ? ' This import is only reached when the file is read the way CPython reads a non-seekable file across the malformed frame boundary.' : ''
+    const forkNote =
+      h.via === 'fork'
+        ? ' This import is only reached when the file is read the way CPython reads a non-seekable file across the malformed frame boundary.'
+        : h.via === 'raw'
+          ? ' This import is in bytes joblib.load() reads as raw array data; pickle.load() reads them as opcodes and runs it.'
+          : ''
     if (h.verdict === 'allowed') return null
     if (h.verdict === 'dangerous') {
       return {
