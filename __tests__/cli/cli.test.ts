@@ -135,18 +135,29 @@ describe('reports', () => {
     const r = await cli(root, 'scan', '--format', 'markdown', '--output', 'out/comment.md')
     expect(r.stdout).toBe('')
     const md = await readFile(path.join(root, 'out/comment.md'), 'utf8')
-    expect(md.split('\n').slice(0, 10)).toEqual([
+    expect(md.split('\n').slice(0, 9)).toEqual([
       '<!-- modelgate:sticky-comment -->',
       '### ❌ **ModelGate: fail**',
       '',
       '2 models · 0 datasets · 0 dependency manifests · 1 card · 0 signature files — 1 error, 0 warnings, 0 notes',
       '',
-      '| Artifact | Kind | Format | Size | SHA-256 |',
-      '|---|---|---|---|---|',
-      `| \`m/README.md\` | model-card | huggingface-model-card | ${Buffer.byteLength(clean['m/README.md'])} B | \`${f.sha256(clean['m/README.md']).slice(0, 12)}\` |`,
-      `| \`m/bad.safetensors\` | model | safetensors | 20 B | \`${f.sha256(broken['m/bad.safetensors']).slice(0, 12)}\` |`,
-      `| \`m/model.safetensors\` | model | safetensors | ${f.smallSafetensors().length} B | \`${f.sha256(f.smallSafetensors()).slice(0, 12)}\` |`
+      '| Artifact | Format | Size | SHA-256 | License | Signature |',
+      '|---|---|---|---|---|---|',
+      `| \`m/bad.safetensors\` | \`safetensors\` | 20 B | \`${f.sha256(broken['m/bad.safetensors']).slice(0, 12)}\` | — | unsigned |`,
+      `| \`m/model.safetensors\` | \`safetensors\` | ${f.smallSafetensors().length} B | \`${f.sha256(f.smallSafetensors()).slice(0, 12)}\` | — | unsigned |`
     ])
+    // cards, manifests and configs fold into <details>
+    expect(md).toContain(
+      [
+        '<details><summary>1 other file (manifests, cards, configs, signatures)</summary>',
+        '',
+        '| File | Kind | Format | Size | SHA-256 |',
+        '|---|---|---|---|---|',
+        `| \`m/README.md\` | model-card | \`huggingface-model-card\` | ${Buffer.byteLength(clean['m/README.md'])} B | \`${f.sha256(clean['m/README.md']).slice(0, 12)}\` |`,
+        '',
+        '</details>'
+      ].join('\n')
+    )
     expect(md).toContain('- 🛑 **error** `unparseable-artifact` in `m/bad.safetensors`: Cannot parse this safetensors file:')
   })
 

@@ -10,9 +10,9 @@ test('hostile file names cannot break the table or the comment', () => {
     findings: [{ rule: 'unsafe-serialization', severity: 'error', path: 'a|b`c\nd.pt', line: null, message: 'bad <!-- hidden -->\nthing', fix: 'fix it' }]
   })
   expect(md.split('\n').slice(5, 8)).toEqual([
-    '| Artifact | Kind | Format | Change | Size | SHA-256 |',
-    '|---|---|---|---|---|---|',
-    '| `` a\\|b`c d.pt `` | model | pickle | renamed (from ``` x``y.pt ```) | 3 B | `ffffffffffff` |'
+    '| Artifact | Change | Format | Size | SHA-256 | License | Signature |',
+    '|---|---|---|---|---|---|---|',
+    '| `` a\\|b`c d.pt `` | renamed (from ``` x``y.pt ```) | `pickle` | 3 B | `ffffffffffff` | — | unsigned |'
   ])
-  expect(md).toContain('- 🛑 **error** `unsafe-serialization` in `` a|b`c d.pt ``: bad &lt;!-- hidden --> thing<br>**Fix:** fix it')
+  expect(md).toContain('- 🛑 **error** `unsafe-serialization` in `` a|b`c d.pt ``: bad &lt;!-- hidden --&gt; thing<br>**Fix:** fix it')
 })

@@ -1,58 +1,88 @@
-import { readFile, writeFile } from 'node:fs/promises'
-import path from 'node:path'
 import * as core from '@actions/core'
-import { scan } from '../engine/scan.js'
-import { buildBom, serializeBom } from '../bom/cyclonedx.js'
-import { renderJson } from '../report/json.js'
-import { renderMarkdown } from '../report/markdown.js'
+import { createGitHubClient, type GitHubClient } from '../github/client.js'
+import { renderComment } from '../report/comment.js'
 import { summarise } from '../report/summary.js'
-import { readInputs } from './inputs.js'
+import { emitWorkflowAnnotations } from './annotations.js'
+import { publishCheckRun } from './check-run.js'
+import { readRunContext, type RunContext } from './context.js'
+import { submitDependencySnapshot } from './dependency-snapshot.js'
+import { parseInputs, type ActionInputs } from './inputs.js'
+import { Ladder } from './ladder.js'
+import { writeBom, writeJobSummary, writeJsonReport, writeSarif } from './report-files.js'
+import { syncReviewComments } from './review-comments.js'
+import { resolveMode, scanChange, scanSnapshot, type ScanResult } from './scan-event.js'
+import { upsertStickyComment } from './sticky-comment.js'
 
 /**
- * The action: scans the checked-out workspace (the PR's change when the event has
- * base and head, else the whole tree), writes the report and BOM, and fails the
- * job when a finding reaches `fail-on`.
+ * The action: scan (a PR's change or the whole tree), then the reporting ladder. The exit code is
+ * set first and every later step runs on its own, so a failing comment never loses the gate, the
+ * summary, the check or the files.
  */
-export async function run(): Promise<void> {
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let inputs: ActionInputs
+  let ctx: RunContext
+  let result: ScanResult
+  let client: GitHubClient | null
   try {
-    const inputs = readInputs()
-    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
-    const refs = await pullRequestRefs()
-    const { report } = await scan({
-      root: workspace,
-      ...refs,
-      ...(inputs.config ? { configPath: path.resolve(workspace, inputs.config) } : {}),
-      failOn: inputs.failOn,
-      log: (line) => core.info(line)
-    })
-    const bomFile = path.resolve(workspace, inputs.bomPath)
-    const reportFile = path.resolve(workspace, inputs.reportPath)
-    await writeFile(bomFile, serializeBom(buildBom(report, { subject: process.env.GITHUB_REPOSITORY ?? path.basename(workspace), format: 'json' }), 'json'))
-    await writeFile(reportFile, renderJson(report))
-    await core.summary.addRaw(renderMarkdown(report)).write().catch((err: Error) => core.warning(`job summary not written: ${err.message}`))
-    const s = summarise(report)
-    core.setOutput('verdict', report.verdict)
-    core.setOutput('findings', String(report.findings.length))
-    core.setOutput('models', String(s.models))
-    core.setOutput('bom-path', bomFile)
-    core.setOutput('report-path', reportFile)
-    if (report.verdict === 'fail') {
-      core.setFailed(`ModelGate: ${s.bySeverity.error} error(s), ${s.bySeverity.warning} warning(s) at fail-on=${inputs.failOn}; see the job summary`)
-    }
+    inputs = parseInputs((name) => core.getInput(name))
+    ctx = await readRunContext(env)
+    client = inputs.token ? createGitHubClient({ token: inputs.token, baseUrl: ctx.apiUrl, log: (l) => core.info(l) }) : null
+    const mode = resolveMode(inputs.mode, ctx.eventName)
+    result = mode === 'pull-request' ? await scanChange(client, ctx, inputs) : await scanSnapshot(ctx, inputs)
   } catch (err) {
     core.setFailed(`ModelGate could not run: ${(err as Error).message}`)
+    return
   }
-}
+  const { report, headSha, files } = result
+  const s = summarise(report)
 
-async function pullRequestRefs(): Promise<{ base?: string; head?: string }> {
-  const eventPath = process.env.GITHUB_EVENT_PATH
-  if (!eventPath) return {}
-  try {
-    const event = JSON.parse(await readFile(eventPath, 'utf8')) as { pull_request?: { base?: { sha?: string }; head?: { sha?: string } } }
-    const base = event.pull_request?.base?.sha
-    const head = event.pull_request?.head?.sha
-    return base && head ? { base, head } : {}
-  } catch {
-    return {}
+  // 1. the merge gate
+  if (report.verdict === 'fail') {
+    core.setFailed(`ModelGate: ${s.bySeverity.error} error(s), ${s.bySeverity.warning} warning(s) at fail-on=${inputs.failOn}; see the job summary`)
+  } else {
+    core.info(`ModelGate: pass (${s.bySeverity.error} error(s), ${s.bySeverity.warning} warning(s) at fail-on=${inputs.failOn})`)
   }
+
+  const ladder = new Ladder()
+  const ws = ctx.workspace
+  const runUrl = ctx.runId && ctx.repo.owner ? `${ctx.serverUrl}/${ctx.repo.owner}/${ctx.repo.repo}/actions/runs/${ctx.runId}` : undefined
+  const paths: Record<string, string> = {}
+
+  // files for upload-artifact and code scanning
+  await ladder.step('write the JSON report', null, async () => void (paths.report = await writeJsonReport(ws, inputs.reportPath, report)))
+  await ladder.step('write the BOM', null, async () => void (paths.bom = await writeBom(ws, inputs.bomPath, report, ctx.repo.owner ? `${ctx.repo.owner}/${ctx.repo.repo}` : 'workspace')))
+  await ladder.step('write the SARIF file', null, async () => void (paths.sarif = await writeSarif(ws, inputs.sarifPath, report)))
+
+  // 2. job summary
+  await ladder.step('write the job summary', null, () => writeJobSummary(ws, inputs.reportPath, report, runUrl))
+
+  // 3–4. the pull request conversation
+  const pr = ctx.pullRequest
+  if (client && pr && files) {
+    const target = { ...ctx.repo, number: pr.number }
+    await ladder.step('post the PR comment', 'pull-requests', () => upsertStickyComment(client, target, inputs.comment, report.findings.length, renderComment(report, runUrl ? { runUrl } : {})))
+    if (inputs.review && !ladder.isDenied('pull-requests')) {
+      await ladder.step('write review comments', 'pull-requests', () => syncReviewComments(client, { ...target, headSha }, report.findings, files))
+    }
+  }
+
+  // 5. check run; without one, annotations through the log
+  let checked = false
+  if (client && inputs.checkRun && headSha) {
+    checked = await ladder.step('create the check run', 'checks', () => publishCheckRun(client, ctx.repo, headSha, report, runUrl))
+  }
+  if (!checked) emitWorkflowAnnotations(report.findings)
+
+  // snapshot mode: dependency graph
+  if (client && inputs.dependencySnapshot && !pr && !ctx.mergeGroup) {
+    await ladder.step('submit the dependency snapshot', 'contents', () => submitDependencySnapshot(client, ctx, report))
+  }
+
+  ladder.finish()
+  core.setOutput('verdict', report.verdict)
+  core.setOutput('findings', String(report.findings.length))
+  core.setOutput('models', String(s.models))
+  core.setOutput('unsigned-models', String(report.artifacts.filter((a) => a.kind === 'model' && a.signature?.state !== 'verified').length))
+  if (paths.bom) core.setOutput('bom-path', paths.bom)
+  if (paths.report) core.setOutput('report-path', paths.report)
 }

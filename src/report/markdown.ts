@@ -1,57 +1,78 @@
 import type { Artifact, Finding, Report } from '../types.js'
+import { code, escapeInline } from './escape.js'
 import { formatSize } from './format-size.js'
+import { signatureStatus } from './signature-status.js'
 import { plural, summarise } from './summary.js'
 
 /** Hidden marker that lets the action find and update its own sticky comment. */
 export const COMMENT_MARKER = '<!-- modelgate:sticky-comment -->'
-const ICON = { error: '🛑', warning: '⚠️', note: 'ℹ️' } as const
+export const ICON = { error: '🛑', warning: '⚠️', note: 'ℹ️' } as const
+/** Findings shown before the rest folds into `<details>`. */
+export const LISTED_FINDINGS = 25
 
-/** The PR comment body: verdict, inventory table, findings with their fixes. */
+/**
+ * The report as GitHub Markdown (PR comment, job summary, `--format markdown`): verdict, a table of
+ * the models and datasets, findings with their fixes, and everything else folded into `<details>`.
+ * Every repo-controlled string goes through escape.ts.
+ */
 export function renderMarkdown(report: Report): string {
-  const s = summarise(report)
-  const out: string[] = [COMMENT_MARKER]
-  const verdict = report.verdict === 'pass' ? '✅ **ModelGate: pass**' : '❌ **ModelGate: fail**'
-  out.push(`### ${verdict}`, '')
-  out.push(
-    `${plural(s.models, 'model')} · ${plural(s.datasets, 'dataset')} · ${plural(s.manifests, 'dependency manifest')} · ${plural(s.cards, 'card')} · ${plural(s.signatures, 'signature file')}` +
-      ` — ${plural(s.bySeverity.error, 'error')}, ${plural(s.bySeverity.warning, 'warning')}, ${plural(s.bySeverity.note, 'note')}`
-  )
-  if (report.artifacts.length > 0) {
-    const changeCol = report.mode === 'change'
-    out.push('', `| Artifact | Kind | Format |${changeCol ? ' Change |' : ''} Size | SHA-256 |`, `|---|---|---|${changeCol ? '---|' : ''}---|---|`)
-    for (const a of report.artifacts) out.push(artifactRow(a, changeCol))
+  const out: string[] = [COMMENT_MARKER, heading(report), '', countsLine(report)]
+  const change = report.mode === 'change'
+  const main = report.artifacts.filter((a) => a.kind === 'model' || a.kind === 'dataset')
+  const rest = report.artifacts.filter((a) => a.kind !== 'model' && a.kind !== 'dataset')
+  if (main.length > 0) {
+    out.push('', `| Artifact |${change ? ' Change |' : ''} Format | Size | SHA-256 | License | Signature |`, `|---|${change ? '---|' : ''}---|---|---|---|---|`)
+    for (const a of main) out.push(mainRow(a, change, report.findings))
   }
-  if (report.findings.length > 0) {
-    out.push('', '#### Findings', '')
-    for (const f of report.findings) out.push(findingItem(f))
+  const shown = report.findings.filter((f) => f.severity !== 'note').slice(0, LISTED_FINDINGS)
+  const folded = report.findings.filter((f) => !shown.includes(f))
+  if (shown.length > 0) out.push('', '#### Findings', '', ...shown.map(findingItem))
+  if (folded.length > 0) {
+    const label = shown.length > 0 ? `${plural(folded.length, 'more finding')}` : plural(folded.length, 'note')
+    out.push('', `<details><summary>${label}</summary>`, '', ...folded.map(findingItem), '', '</details>')
   }
-  out.push('', `<sub>${report.tool.name} ${report.tool.version} · rules: docs/rules.md</sub>`)
+  if (rest.length > 0) {
+    out.push('', `<details><summary>${plural(rest.length, 'other file')} (manifests, cards, configs, signatures)</summary>`, '')
+    out.push(`| File |${change ? ' Change |' : ''} Kind | Format | Size | SHA-256 |`, `|---|${change ? '---|' : ''}---|---|---|---|`)
+    for (const a of rest) out.push(`| ${code(a.path, 'cell')} |${change ? ` ${changeCell(a)} |` : ''} ${a.kind} | ${code(a.format, 'cell')} | ${formatSize(a.size)} | ${digest(a)} |`)
+    out.push('', '</details>')
+  }
+  out.push('', footer(report))
   return out.join('\n') + '\n'
 }
 
-function artifactRow(a: Artifact, changeCol: boolean): string {
-  const change = changeCol ? ` ${a.change}${a.oldPath ? ` (from ${code(cell(a.oldPath))})` : ''} |` : ''
-  const digest = `${code(a.sha256.slice(0, 12))}${a.lfs ? ' (LFS)' : ''}`
-  return `| ${code(cell(a.path))} | ${a.kind} | ${a.format} |${change} ${formatSize(a.size)} | ${digest} |`
+export function heading(report: Report): string {
+  if (report.verdict === 'fail') return '### ❌ **ModelGate: fail**'
+  return report.findings.length === 0 ? '### ✅ **ModelGate: all clear**' : '### ✅ **ModelGate: pass**'
 }
 
-function findingItem(f: Finding): string {
-  const where = code(`${f.path}${f.line ? `:${f.line}` : ''}`.replace(/[\r\n]+/g, ' '))
-  return `- ${ICON[f.severity]} **${f.severity}** \`${f.rule}\` in ${where}: ${inline(f.message)}<br>**Fix:** ${inline(f.fix)}`
+export function countsLine(report: Report): string {
+  const s = summarise(report)
+  return (
+    `${plural(s.models, 'model')} · ${plural(s.datasets, 'dataset')} · ${plural(s.manifests, 'dependency manifest')} · ${plural(s.cards, 'card')} · ${plural(s.signatures, 'signature file')}` +
+    ` — ${plural(s.bySeverity.error, 'error')}, ${plural(s.bySeverity.warning, 'warning')}, ${plural(s.bySeverity.note, 'note')}`
+  )
 }
 
-/** A code span that survives backticks in file names (CommonMark: a longer fence, padded). */
-function code(text: string): string {
-  if (!text.includes('`')) return `\`${text}\``
-  const longest = Math.max(...(text.match(/`+/g) ?? ['']).map((r) => r.length))
-  const fence = '`'.repeat(longest + 1)
-  return `${fence} ${text} ${fence}`
+export function footer(report: Report): string {
+  const scope = report.mode === 'change' && report.head ? ` · ${report.base ? `${report.base.slice(0, 7)}...` : ''}${report.head.slice(0, 7)}` : ''
+  return `<sub>${report.tool.name} ${report.tool.version}${scope} · rules: docs/rules.md</sub>`
 }
 
-/** Table cells and list items must stay on one line and must not close the table. */
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ')
+function mainRow(a: Artifact, change: boolean, findings: Finding[]): string {
+  const license = a.license ? code(a.license, 'cell') : '—'
+  return `| ${code(a.path, 'cell')} |${change ? ` ${changeCell(a)} |` : ''} ${code(a.format, 'cell')} | ${formatSize(a.size)} | ${digest(a)} | ${license} | ${signatureStatus(a, findings)} |`
 }
-function inline(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/<!--/g, '&lt;!--')
+
+function changeCell(a: Artifact): string {
+  return `${a.change}${a.oldPath ? ` (from ${code(a.oldPath, 'cell')})` : ''}`
+}
+
+function digest(a: Artifact): string {
+  return `${code(a.sha256.slice(0, 12))}${a.lfs ? ' (LFS)' : ''}`
+}
+
+export function findingItem(f: Finding): string {
+  const where = code(`${f.path}${f.line ? `:${f.line}` : ''}`)
+  return `- ${ICON[f.severity]} **${f.severity}** \`${f.rule}\` in ${where}: ${escapeInline(f.message)}<br>**Fix:** ${escapeInline(f.fix)}`
 }

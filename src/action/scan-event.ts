@@ -1,0 +1,70 @@
+import * as core from '@actions/core'
+import { discoverPullRequest, type PullFile } from '../discover/pull-request.js'
+import { scan } from '../engine/scan.js'
+import type { GitHubClient } from '../github/client.js'
+import type { Report } from '../types.js'
+import { UsageError } from '../util/errors.js'
+import path from 'node:path'
+import { loadBaseConfig } from './base-config.js'
+import { PULL_REQUEST_EVENTS, SNAPSHOT_EVENTS, type RunContext } from './context.js'
+import type { ActionInputs } from './inputs.js'
+
+export type Mode = 'pull-request' | 'snapshot'
+
+/** `auto` picks by event: PR and merge-queue events compare a change, everything else scans the tree. */
+export function resolveMode(input: ActionInputs['mode'], eventName: string): Mode {
+  if (input !== 'auto') return input
+  if (PULL_REQUEST_EVENTS.includes(eventName)) return 'pull-request'
+  if (!SNAPSHOT_EVENTS.includes(eventName)) core.info(`event '${eventName || '(none)'}': scanning the whole tree (snapshot mode)`)
+  return 'snapshot'
+}
+
+export interface ScanResult {
+  report: Report
+  /** The commit reports attach to (check run, review comments). */
+  headSha: string
+  /** PR files with patches, for review comments; null outside a PR. */
+  files: PullFile[] | null
+}
+
+/**
+ * Pull-request mode: files from the API (or git past 3,000 files), policy from the base commit.
+ * merge_group has no PR: it compares the queue's merge commit with its base in the checkout.
+ */
+export async function scanChange(client: GitHubClient | null, ctx: RunContext, inputs: ActionInputs): Promise<ScanResult> {
+  const pr = ctx.pullRequest
+  const refs = pr ? { base: pr.baseSha, head: pr.headSha } : ctx.mergeGroup ? { base: ctx.mergeGroup.baseSha, head: ctx.mergeGroup.headSha } : null
+  if (!refs) throw new UsageError(`mode pull-request needs a pull_request, pull_request_target or merge_group event (this is '${ctx.eventName || 'none'}'); use mode: snapshot or auto`)
+  const { config, path: configPath } = await loadBaseConfig(client, ctx.repo, ctx.workspace, inputs.config, refs.base)
+  let files: PullFile[] | null = null
+  const log = (line: string) => core.info(line)
+  const { report } = await scan({
+    root: ctx.workspace,
+    config,
+    failOn: inputs.failOn,
+    log,
+    ...(pr && client
+      ? {
+          discover: async (isIgnored: (rel: string) => boolean) => {
+            const change = await discoverPullRequest(client, { ...ctx.repo, number: pr.number, baseSha: pr.baseSha, headSha: pr.headSha }, ctx.workspace, isIgnored, (line) => core.warning(line))
+            files = change.files
+            return change
+          }
+        }
+      : { base: refs.base, head: refs.head })
+  })
+  const changedPolicy = (files as PullFile[] | null)?.some((f) => f.filename === configPath)
+  if (changedPolicy) core.notice(`This pull request changes ${configPath}; ModelGate applied the base branch's policy, the change takes effect once merged.`)
+  return { report, headSha: refs.head, files }
+}
+
+/** Snapshot mode: the whole checked-out tree, with the policy in it (a pushed branch is trusted). */
+export async function scanSnapshot(ctx: RunContext, inputs: ActionInputs): Promise<ScanResult> {
+  const { report } = await scan({
+    root: ctx.workspace,
+    ...(inputs.config ? { configPath: path.resolve(ctx.workspace, inputs.config) } : {}),
+    failOn: inputs.failOn,
+    log: (line) => core.info(line)
+  })
+  return { report, headSha: ctx.sha, files: null }
+}
