@@ -15,8 +15,16 @@ export const RULE_IDS = [
   'symlink-outside-tree',
   'unsigned-model',
   'signature-invalid',
+  'signature-digest-mismatch',
+  'signature-untrusted-identity',
+  'signature-unverifiable',
   'license-denied',
   'license-missing',
+  'license-not-allowed',
+  'license-unknown',
+  'license-conflict',
+  'license-use-restricted',
+  'license-exception-expired',
   'unpinned-dependency',
   'unpinned-hub-reference',
   'trust-remote-code'
@@ -92,13 +100,48 @@ export interface Artifact {
   /** SHA-256 of the content, hex (for an LFS pointer, its oid; for a removed file, its last content). */
   sha256: string
   lfs: LfsPointer | null
-  signature: Record<string, unknown> | null
+  /** What signature verification found for this artifact (null before verification runs). */
+  signature: SignatureStatus | null
   license: string | null
   /** Format facts from inspection, for the BOM (later issues add more). */
   facts: Record<string, string | number | boolean>
   /** Model and dataset cards: their parsed metadata. */
   card?: CardData
 }
+
+/** How a signature binds its signer: Sigstore keyless (Fulcio + Rekor), a public key, an X.509 chain, or a bare checksum list. */
+export type SignatureMethod = 'sigstore' | 'public-key' | 'certificate' | 'checksum'
+
+/** `oms`: OpenSSF Model Signing bundle; `sigstore-bundle`: a bundle over one file; `detached`: `.sig` + key/cert; `checksum-manifest`: SHA256SUMS. */
+export type SignatureFormat = 'oms' | 'sigstore-bundle' | 'detached' | 'checksum-manifest'
+
+/** Facts about the signature that covers an artifact, for the report, the PR comment and the BOM. */
+export interface SignatureFacts {
+  /** The signature file (repo-relative) the verdict comes from. */
+  signatureFile: string
+  format: SignatureFormat
+  /** Null when the file is too broken to tell. */
+  method: SignatureMethod | null
+  /** Keyless: certificate identity (SAN); certificate: leaf subject; key: the trusted key (config entry) that verified. */
+  signer: string | null
+  /** Keyless: OIDC issuer; certificate: the trust anchor's subject. */
+  issuer: string | null
+  /** Public key: `publicKey.hint` or the SHA-256 of the key's PEM, hex. */
+  keyHint: string | null
+  /** Rekor log index of the bundle's transparency log entry (decimal string, int64). */
+  rekorLogIndex: string | null
+  /** OMS: the statement subject's SHA-256 root digest over all resource digests, hex. */
+  rootDigest: string | null
+}
+
+/** Each failed state maps to one rule: invalid → signature-invalid, digest-mismatch → signature-digest-mismatch, and so on. */
+export type SignatureFailure = 'invalid' | 'digest-mismatch' | 'untrusted-identity' | 'unverifiable'
+
+export type SignatureStatus =
+  | ({ state: 'verified'; method: SignatureMethod } & SignatureFacts)
+  | ({ state: SignatureFailure; /** One sentence: why. */ reason: string } & SignatureFacts)
+  /** No signature covers the artifact; `required` when it matches `signatures.required-for`. */
+  | { state: 'unsigned'; required: boolean }
 
 export type DependencyChange = 'added' | 'removed' | 'changed' | 'unchanged'
 

@@ -14,6 +14,8 @@ import os from 'node:os'
 export interface TreeReader {
   /** Every regular file under `dir` (repo-relative, '' = root), recursively, `/`-separated, sorted. */
   list(dir: string): Promise<string[]>
+  /** The regular files directly in `dir` (not in its subfolders), repo-relative, sorted. */
+  children(dir: string): Promise<string[]>
   open(relPath: string): Promise<ByteSource & { close(): Promise<void> }>
 }
 
@@ -35,6 +37,13 @@ export function fsTreeReader(root: string): TreeReader {
       await walk(dir)
       return out.sort()
     },
+    async children(dir) {
+      const entries = await readdir(path.join(abs, dir), { withFileTypes: true }).catch(() => [])
+      return entries
+        .filter((e) => e.isFile())
+        .map((e) => (dir ? `${dir}/${e.name}` : e.name))
+        .sort()
+    },
     async open(relPath) {
       const file = path.join(abs, relPath)
       if (!(await lstat(file)).isFile()) throw new Error(`${relPath} is not a regular file`)
@@ -48,20 +57,8 @@ export function gitTreeReader(repo: string, commit: string): TreeReader {
   let tmp: Promise<string> | null = null
   let n = 0
   return {
-    async list(dir) {
-      const out = await git(repo, ['ls-tree', '-r', '-z', '--full-tree', commit, ...(dir ? ['--', dir] : [])])
-      return out
-        .toString('utf8')
-        .split('\0')
-        .filter(Boolean)
-        .map((line) => {
-          const [meta, name] = line.split('\t') as [string, string]
-          return { mode: meta.split(' ')[0], name }
-        })
-        .filter((e) => e.mode === '100644' || e.mode === '100755')
-        .map((e) => e.name)
-        .sort()
-    },
+    list: (dir) => lsTree(repo, ['-r', '--full-tree', commit, ...(dir ? ['--', dir] : [])]),
+    children: (dir) => lsTree(repo, ['--full-tree', commit, ...(dir ? ['--', `${dir}/`] : [])]),
     async open(relPath) {
       tmp ??= mkdtemp(path.join(os.tmpdir(), 'modelgate-tree-'))
       const dest = path.join(await tmp, String(n++))
@@ -69,4 +66,19 @@ export function gitTreeReader(repo: string, commit: string): TreeReader {
       return FileByteSource.open(dest, () => rm(dest, { force: true }))
     }
   }
+}
+
+async function lsTree(repo: string, args: string[]): Promise<string[]> {
+  const out = await git(repo, ['ls-tree', '-z', ...args])
+  return out
+    .toString('utf8')
+    .split('\0')
+    .filter(Boolean)
+    .map((line) => {
+      const tab = line.indexOf('\t')
+      return { mode: line.slice(0, tab).split(' ')[0], name: line.slice(tab + 1) }
+    })
+    .filter((e) => e.mode === '100644' || e.mode === '100755')
+    .map((e) => e.name)
+    .sort()
 }
