@@ -72,7 +72,7 @@ export async function discoverPullRequest(
     const local = await discoverChange(workspace, pr.baseSha, pr.headSha, isIgnored)
     // file-level review comments still work on any file of the PR; lines need the API's patches
     const files = local.candidates.map((c) => ({ filename: c.path, status: c.change, sha: null }))
-    return { ...local, files, source: 'git', changedFiles, tree: gitTreeReader(workspace, local.head) }
+    return { ...local, files, source: 'git', changedFiles, tree: gitTreeReader(workspace, local.head), trustTree: gitTreeReader(workspace, local.base) }
   }
 
   const listed = (await client.paginate(client.rest.pulls.listFiles, { owner, repo, pull_number: number, per_page: 100 })) as PullFile[]
@@ -95,10 +95,16 @@ export async function discoverPullRequest(
     () => true,
     () => false
   )
+  // the base state, for keys and certificates the policy names: the PR cannot swap what it is checked against
+  const baseLocal = await git(workspace, ['cat-file', '-e', `${pr.baseSha}^{commit}`]).then(
+    () => true,
+    () => false
+  )
   return {
     candidates,
     escapingLinks: [],
     tree: headLocal ? gitTreeReader(workspace, pr.headSha) : apiTreeReader(client, { owner, repo }, pr.headSha),
+    trustTree: baseLocal ? gitTreeReader(workspace, pr.baseSha) : apiTreeReader(client, { owner, repo }, pr.baseSha),
     base: pr.baseSha,
     head: pr.headSha,
     files: listed,

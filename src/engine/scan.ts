@@ -13,6 +13,7 @@ import { processFile } from './process-file.js'
 import { mapPool } from '../util/map-pool.js'
 import { byCodeUnit } from '../util/compare.js'
 import { fsTreeReader, gitTreeReader, type TreeReader } from '../verify/tree-reader.js'
+import { verifySignatures } from '../verify/index.js'
 
 /** A change found by someone else (e.g. the GitHub API's list of PR files). */
 export interface ProvidedChange extends Discovery {
@@ -21,6 +22,8 @@ export interface ProvidedChange extends Discovery {
   cleanup?: () => Promise<void>
   /** The head state, for directory-wide checks (signatures cover whole model folders). */
   tree?: TreeReader
+  /** The side the policy came from (the base), for trust files named in it: a PR cannot swap its own keys. */
+  trustTree?: TreeReader
 }
 
 export interface ScanOptions {
@@ -57,23 +60,25 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
   let cleanup = async (): Promise<void> => {}
   let refs: { base?: string; head?: string } = {}
   let tree: TreeReader
+  let trustTree: TreeReader | undefined
   if (opts.discover) {
     const change = await opts.discover(isIgnored)
     discovery = change
     if (change.cleanup) cleanup = change.cleanup
     refs = { ...(change.base ? { base: change.base } : {}), ...(change.head ? { head: change.head } : {}) }
     tree = change.tree ?? fsTreeReader(root)
+    trustTree = change.trustTree
   } else if (opts.base) {
     const change = await discoverChange(root, opts.base, opts.head ?? 'HEAD', isIgnored)
     discovery = change
     cleanup = change.cleanup
     refs = { base: change.base, head: change.head }
     tree = gitTreeReader(root, change.head)
+    trustTree = gitTreeReader(root, change.base)
   } else {
     discovery = await discoverTree(root, isIgnored)
     tree = fsTreeReader(root)
   }
-  void tree
 
   try {
     let done = 0
@@ -88,7 +93,16 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
       return outcome
     })
     const artifacts: Artifact[] = outcomes.flatMap((o) => (o.artifact ? [o.artifact] : [])).sort((a, b) => byCodeUnit(a.path, b.path))
-    const raw: Finding[] = [...outcomes.flatMap((o) => o.findings), ...discovery.escapingLinks.map(linkFinding)]
+    const byPath = new Map(artifacts.map((a) => [a.path, a]))
+    const verification = await verifySignatures({
+      artifacts,
+      tree,
+      config,
+      digestOf: (p) => byPath.get(p)?.sha256,
+      ...(trustTree ? { readTrustFile: readTrust(trustTree) } : {})
+    })
+    for (const a of artifacts) a.signature = verification.signatures.get(a.path) ?? null
+    const raw: Finding[] = [...outcomes.flatMap((o) => o.findings), ...discovery.escapingLinks.map(linkFinding), ...verification.findings]
     const findings = applySeverityOverrides(raw, config).sort(compareFindings)
     const report: Report = {
       schemaVersion: 1,
@@ -103,6 +117,18 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
     return { report, config }
   } finally {
     await cleanup()
+  }
+}
+
+/** Trust files (keys, certificates, roots) named in the policy, read from the side the policy came from. */
+function readTrust(tree: TreeReader): (relPath: string) => Promise<Buffer> {
+  return async (relPath) => {
+    const src = await tree.open(relPath)
+    try {
+      return await src.read(0, Math.min(src.size, 1 << 20))
+    } finally {
+      await src.close()
+    }
   }
 }
 
