@@ -76,6 +76,36 @@ export const RULES: Record<RuleId, RuleDoc> = {
     why: 'The artifact is under a license the repository policy denies.',
     fix: 'Use an artifact under an allowed license, or record an exception with a reason in .modelgate.yml.'
   },
+  'license-not-allowed': {
+    title: 'License is not on the allow list',
+    severity: 'error',
+    why: 'The policy lists the licenses it accepts (licenses.allow); anything else needs a decision before it ships.',
+    fix: 'Use an artifact or package under an allowed license, add the license to licenses.allow, or record a licenses.exceptions entry with a reason.'
+  },
+  'license-unknown': {
+    title: 'License cannot be read',
+    severity: 'warning',
+    why: 'A license is declared but cannot be read as one (a list, free text, a family id, broken card YAML, an unrecognised LICENSE text), so the policy cannot be applied.',
+    fix: 'Write one SPDX expression or Hugging Face id (license: apache-2.0), or license: other with license_name and license_link.'
+  },
+  'license-conflict': {
+    title: 'Card and LICENSE file disagree',
+    severity: 'warning',
+    why: 'The card and the LICENSE file next to the artifact name licenses that cannot both hold.',
+    fix: 'Correct the card or replace the LICENSE file.'
+  },
+  'license-use-restricted': {
+    title: 'License restricts how the model may be used',
+    severity: 'note',
+    why: 'OpenRAIL, Llama, Gemma and research-only licenses come with use rules an SPDX allow list cannot capture.',
+    fix: 'Read the license and its acceptable-use policy, confirm your use complies, and record the review as an exception.'
+  },
+  'license-exception-expired': {
+    title: 'License exception has expired',
+    severity: 'warning',
+    why: 'The exception covered this artifact until its expiry date; the policy applies again.',
+    fix: 'Renew it with a later expires after review, or remove it and fix the findings.'
+  },
   'license-missing': {
     title: 'No license found',
     severity: 'warning',

@@ -62,7 +62,11 @@ const MANIFEST_NAMES: Record<string, string> = {
   'conda.yaml': 'mlflow-conda',
   'python_env.yaml': 'mlflow-python-env',
   MLmodel: 'mlflow-model',
-  'package.json': 'package-json'
+  'package.json': 'package-json',
+  'package-lock.json': 'package-lock',
+  'npm-shrinkwrap.json': 'package-lock',
+  'dvc.yaml': 'dvc-pipeline',
+  'dvc.lock': 'dvc-lock'
 }
 
 export function manifestFormat(relPath: string): string | null {

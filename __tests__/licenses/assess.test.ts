@@ -1,0 +1,223 @@
+import full from 'spdx-license-list/full.js'
+import { assessLicenses } from '../../src/licenses/assess.js'
+import { applySeverityOverrides, verdictFor } from '../../src/assess/severity.js'
+import { fsTreeReader } from '../../src/verify/tree-reader.js'
+import type { Artifact } from '../../src/types.js'
+import { makeTree, type TreeSpec } from '../support/tree.js'
+import { artifact, config } from './helpers.js'
+
+const card = (front: string, body = '# Model\n'): string => `---\n${front}\n---\n\n${body}`
+const NOW = new Date('2026-06-15T12:00:00Z')
+
+async function run(spec: TreeSpec, artifacts: Artifact[], yaml?: string) {
+  const root = await makeTree(spec)
+  const cfg = config(yaml)
+  const result = await assessLicenses({ artifacts, dependencies: [], config: cfg, tree: fsTreeReader(root), now: NOW })
+  return { ...result, cfg }
+}
+
+const summary = (m: Map<string, { state: string; expression: string | null; source: { source: string; path: string; line: number | null } | null }>) =>
+  Object.fromEntries([...m].map(([k, v]) => [k, `${v.state} ${v.expression} <- ${v.source ? `${v.source.source} ${v.source.path}:${v.source.line}` : 'nothing'}`]))
+
+test('a dataset card with cc-by-nc-4.0 under a policy denying CC-BY-NC-4.0 fails the gate', async () => {
+  const r = await run(
+    { 'data/README.md': card('license: cc-by-nc-4.0\ntask_categories:\n- text-classification'), 'data/train.csv': 'a,b\n1,2\n' },
+    [artifact('data/README.md', 'dataset-card'), artifact('data/train.csv', 'dataset')],
+    'licenses:\n  deny: [CC-BY-NC-4.0]'
+  )
+  expect(summary(r.licenses)).toEqual({ 'data/train.csv': 'known CC-BY-NC-4.0 <- card data/README.md:2' })
+  expect(r.findings).toEqual([
+    {
+      rule: 'license-denied',
+      severity: 'error',
+      path: 'data/README.md',
+      line: 2,
+      message: 'The card declares `license: cc-by-nc-4.0`, read as CC-BY-NC-4.0, which the license policy denies (CC-BY-NC-4.0 in licenses.deny). Applies to `data/train.csv`.',
+      fix: 'Use a dataset under an allowed license, or, if the use has been approved, add a `licenses.exceptions` entry for this path with the reason (and an expiry date).'
+    }
+  ])
+  expect(verdictFor(applySeverityOverrides(r.findings, r.cfg), 'error')).toBe('fail')
+})
+
+test('a card with no data file beside it is assessed itself; a glob denies the NC family', async () => {
+  const r = await run({ 'README.md': card('license: cc-by-nc-sa-4.0\npretty_name: Reviews\ntask_categories: [text-classification]') }, [artifact('README.md', 'dataset-card')], 'licenses:\n  deny: ["CC-BY-NC-*"]')
+  expect(summary(r.licenses)).toEqual({ 'README.md': 'known CC-BY-NC-SA-4.0 <- card README.md:2' })
+  expect(r.findings.map((f) => `${f.rule} ${f.severity} ${f.path}:${f.line} ${f.message}`)).toEqual([
+    'license-denied error README.md:2 The card declares `license: cc-by-nc-sa-4.0`, read as CC-BY-NC-SA-4.0, which the license policy denies (CC-BY-NC-* in licenses.deny).'
+  ])
+})
+
+describe('hostile cards: exact verdicts, no crash', () => {
+  const hostile = async (front: string) => {
+    const r = await run({ 'm/README.md': card(front), 'm/model.bin': 'x' }, [artifact('m/model.bin', 'model')])
+    return { state: summary(r.licenses)['m/model.bin'], findings: r.findings.map((f) => `${f.rule} ${f.severity} ${f.path}:${f.line} ${f.message}`) }
+  }
+  test('license: [a, b]', async () => {
+    expect(await hostile('pipeline_tag: text-generation\nlicense: [a, b]')).toEqual({
+      state: 'unknown null <- card m/README.md:3',
+      findings: ['license-unknown warning m/README.md:3 The license of this model cannot be read as an SPDX license: `license` is a list of 2 values; write one SPDX expression instead (e.g. `MIT OR Apache-2.0`). Applies to `m/model.bin`.']
+    })
+  })
+  test('free text', async () => {
+    expect((await hostile('license: Free for academic use, contact us for anything else\nlibrary_name: transformers')).findings).toEqual([
+      'license-unknown warning m/README.md:2 The license of this model cannot be read as an SPDX license: `Free for academic use, contact us for anything else` is not an SPDX license expression or a Hugging Face license id. Applies to `m/model.bin`.'
+    ])
+  })
+  test('a 10 kB string', async () => {
+    expect((await hostile(`license: ${'a'.repeat(10_240)}\nlibrary_name: x`)).findings).toEqual([
+      'license-unknown warning m/README.md:2 The license of this model cannot be read as an SPDX license: The declaration is 10240 characters of text, not a license identifier. Applies to `m/model.bin`.'
+    ])
+  })
+  test('invalid SPDX', async () => {
+    expect((await hostile('license: MIT AND\nlibrary_name: x')).findings).toEqual([
+      'license-unknown warning m/README.md:2 The license of this model cannot be read as an SPDX license: `MIT AND` is not an SPDX license expression or a Hugging Face license id. Applies to `m/model.bin`.'
+    ])
+    expect((await hostile("license: 'Apache-2.0 WITH Nonsense-exception'\nlibrary_name: x")).state).toBe('unknown null <- card m/README.md:2')
+  })
+  test('a mapping, a number, broken YAML', async () => {
+    expect((await hostile('license: { id: mit }\nlibrary_name: x')).state).toBe('unknown null <- card m/README.md:2')
+    expect((await hostile('license: 42\nlibrary_name: x')).state).toBe('unknown null <- card m/README.md:2')
+    expect(await hostile('license: [mit\nlibrary_name: x')).toEqual({
+      state: 'unknown null <- card m/README.md:3',
+      findings: [expect.stringMatching(/^license-unknown warning m\/README\.md:3 The license of this model cannot be read as an SPDX license: The card's YAML metadata cannot be parsed \(.+\)\. Applies to `m\/model\.bin`\.$/)]
+    })
+  })
+  test('a card without license and nothing else: license-missing on the artifact', async () => {
+    expect(await hostile('library_name: transformers')).toEqual({
+      state: 'missing null <- nothing',
+      findings: ['license-missing warning m/model.bin:null No license found for this model: No model or dataset card declares a license, and there is no LICENSE file or license metadata beside it.']
+    })
+  })
+})
+
+test('card vs LICENSE file: conflict on the card line, and every declared license meets the policy', async () => {
+  const r = await run(
+    { 'm/README.md': card('license: mit\nlibrary_name: x'), 'm/LICENSE': full['GPL-3.0-only']!.licenseText, 'm/model.safetensors': 'x' },
+    [artifact('m/model.safetensors', 'model')],
+    'licenses:\n  deny: [GPL-3.0-only]'
+  )
+  expect(summary(r.licenses)).toEqual({ 'm/model.safetensors': 'known MIT <- card m/README.md:2' })
+  expect(r.licenses.get('m/model.safetensors')!.evidence.map((e) => `${e.source} ${e.license.expression} ${e.declared}`)).toEqual([
+    'card MIT mit',
+    'license-file GPL-3.0-only license text matching GPL-3.0-only (similarity 1.000)'
+  ])
+  expect(r.findings.map((f) => `${f.rule} ${f.severity} ${f.path}:${f.line} ${f.message}`)).toEqual([
+    'license-denied error m/LICENSE:null m/LICENSE is the license text of GPL-3.0-only, which the license policy denies (GPL-3.0-only in licenses.deny). Applies to `m/model.safetensors`.',
+    'license-conflict warning m/README.md:2 The card declares MIT but m/LICENSE is the text of GPL-3.0-only; which one applies is unclear. Applies to `m/model.safetensors`.'
+  ])
+})
+
+test('no conflict: matching texts, `other` pointing at its LICENSE, a LICENSE above the card', async () => {
+  const r = await run(
+    {
+      'a/README.md': card('license: apache-2.0\nlibrary_name: x'),
+      'a/LICENSE.md': full['Apache-2.0']!.licenseText,
+      'a/model.onnx': 'x',
+      'b/README.md': card('license: other\nlicense_name: acme-research\nlicense_link: LICENSE\nlibrary_name: x'),
+      'b/LICENSE': full['MIT']!.licenseText,
+      'b/model.gguf': 'x',
+      LICENSE: full['GPL-3.0-only']!.licenseText,
+      'c/README.md': card('license: cc-by-4.0\nlibrary_name: x'),
+      'c/model.bin': 'x'
+    },
+    [artifact('a/model.onnx', 'model'), artifact('b/model.gguf', 'model'), artifact('c/model.bin', 'model')]
+  )
+  expect(summary(r.licenses)).toEqual({
+    'a/model.onnx': 'known Apache-2.0 <- card a/README.md:2',
+    'b/model.gguf': 'known LicenseRef-acme-research <- card b/README.md:2',
+    'c/model.bin': 'known CC-BY-4.0 <- card c/README.md:2'
+  })
+  // The repository's LICENSE (above c/'s card) is not the model's.
+  expect(r.licenses.get('c/model.bin')!.evidence).toHaveLength(1)
+  expect(r.findings).toEqual([])
+})
+
+test('the churn app layout: no card, a GPL-3.0 LICENSE beside the model, identified by text', async () => {
+  const r = await run(
+    { LICENSE: full['GPL-3.0-only']!.licenseText, 'README.md': '# Churn app\n', 'model.h5': 'x', 'data.csv': 'a\n' },
+    [artifact('model.h5', 'model'), artifact('data.csv', 'dataset')],
+    'licenses:\n  allow: [MIT, Apache-2.0]\n  datasets:\n    allow: [GPL-3.0-only]'
+  )
+  expect(summary(r.licenses)).toEqual({ 'data.csv': 'known GPL-3.0-only <- license-file LICENSE:null', 'model.h5': 'known GPL-3.0-only <- license-file LICENSE:null' })
+  expect(r.findings.map((f) => `${f.rule} ${f.severity} ${f.path}:${f.line} ${f.message}`)).toEqual([
+    "license-not-allowed error LICENSE:null LICENSE is the license text of GPL-3.0-only, which is not on the license policy's allow list. Applies to `model.h5`."
+  ])
+})
+
+test('a near-miss LICENSE file is unknown, with the reason', async () => {
+  const nc = full['MIT']!.licenseText.replace('without restriction', 'for non-commercial purposes only')
+  const r = await run({ 'm/LICENSE.txt': nc, 'm/model.pt': 'x' }, [artifact('m/model.pt', 'model')])
+  expect(r.findings.map((f) => `${f.rule} ${f.severity} ${f.path}:${f.line} ${f.message}`)).toEqual([
+    'license-unknown warning m/LICENSE.txt:null The license of this model cannot be read as an SPDX license: The license text in m/LICENSE.txt is not recognised: its text is MIT with added terms ("software for non commercial purposes only including"). Applies to `m/model.pt`.'
+  ])
+})
+
+test('use-restricted licenses: a note with the restriction summary', async () => {
+  const r = await run({ 'llama/README.md': card('license: llama2\nlibrary_name: transformers'), 'llama/model.safetensors': 'x', 'llama/model-2.safetensors': 'x' }, [
+    artifact('llama/model.safetensors', 'model'),
+    artifact('llama/model-2.safetensors', 'model')
+  ])
+  expect(r.findings).toEqual([
+    {
+      rule: 'license-use-restricted',
+      severity: 'note',
+      path: 'llama/README.md',
+      line: 2,
+      message:
+        "The card declares `license: llama2`, read as Llama 2 Community License Agreement, which restricts how the model may be used. Summary: Meta's Acceptable Use Policy applies; a product with more than 700 million monthly active users needs a separate license from Meta; the model and its outputs may not be used to improve other large language models. Applies to `llama/model-2.safetensors`, `llama/model.safetensors`.",
+      fix: 'Read the license and its acceptable-use policy and check that your use complies; record the review as a `licenses.exceptions` entry.'
+    }
+  ])
+})
+
+describe('exceptions', () => {
+  const spec = { 'm/README.md': card('license: cc-by-nc-4.0\nlibrary_name: x'), 'm/model.bin': 'x' }
+  const policy = (ex: string) => `licenses:\n  deny: [CC-BY-NC-4.0]\n  exceptions:\n${ex}`
+
+  test('an active exception silences the findings and is recorded', async () => {
+    const r = await run(spec, [artifact('m/model.bin', 'model')], policy('    - { path: "m/**", reason: "LEG-12: research only", expires: 2026-06-15 }'))
+    expect(r.findings).toEqual([])
+    expect(r.licenses.get('m/model.bin')!.exception).toEqual({ path: 'm/**', reason: 'LEG-12: research only', expires: '2026-06-15', expired: false })
+  })
+
+  test('an expired exception is a finding, and the policy applies again', async () => {
+    const r = await run(spec, [artifact('m/model.bin', 'model')], policy('    - { path: "m/**", reason: "LEG-12: research only", expires: 2026-06-14 }'))
+    expect(r.findings.map((f) => `${f.rule} ${f.severity} ${f.path}:${f.line}`)).toEqual(['license-denied error m/README.md:2', 'license-exception-expired warning m/README.md:2'])
+    expect(r.findings[1]!.message).toBe("The license exception 'm/**' (LEG-12: research only) expired on 2026-06-14, so the license policy applies to this model again. Applies to `m/model.bin`.")
+  })
+
+  test('an exception for one license does not cover another', async () => {
+    const r = await run(spec, [artifact('m/model.bin', 'model')], policy('    - { path: "m/model.bin", reason: "approved for CC-BY-NC-ND only", license: CC-BY-NC-ND-4.0 }'))
+    expect(r.findings.map((f) => f.rule)).toEqual(['license-denied'])
+    expect(r.licenses.get('m/model.bin')!.exception).toBeNull()
+  })
+})
+
+test('config.json and embedded metadata are read when there is no card or LICENSE; unknown: off silences', async () => {
+  const r = await run(
+    { 'a/config.json': JSON.stringify({ license: 'apache-2.0', model_type: 'bert' }), 'a/model.bin': 'x', 'b/model.gguf': 'x', 'c/model.bin': 'x' },
+    [artifact('a/model.bin', 'model'), artifact('b/model.gguf', 'model', { facts: { license: 'mit' } }), artifact('c/model.bin', 'model'), artifact('gone.bin', 'model', { change: 'removed' })],
+    'licenses:\n  unknown: off'
+  )
+  expect(summary(r.licenses)).toEqual({
+    'a/model.bin': 'known Apache-2.0 <- model-config a/config.json:null',
+    'b/model.gguf': 'known MIT <- model-metadata b/model.gguf:null',
+    'c/model.bin': 'missing null <- nothing'
+  })
+  expect(r.findings).toEqual([])
+})
+
+test('package metadata beside a model (npm package with a tfjs model)', async () => {
+  const r = await run(
+    { 'pkg/package.json': JSON.stringify({ name: 'x', license: 'BSD-3-Clause' }), 'pkg/model/model.json': '{}', 'pkg/model/weights.bin': 'x' },
+    [artifact('pkg/model/weights.bin', 'model')]
+  )
+  expect(summary(r.licenses)).toEqual({ 'pkg/model/weights.bin': 'known BSD-3-Clause <- package-metadata pkg/package.json:null' })
+})
+
+test('a tree that cannot be listed degrades to "missing", never throws', async () => {
+  const broken = { list: () => Promise.reject(new Error('boom')), children: () => Promise.reject(new Error('boom')), open: () => Promise.reject(new Error('boom')) }
+  const r = await assessLicenses({ artifacts: [artifact('m.bin', 'model')], dependencies: [], config: config(), tree: broken, now: NOW })
+  expect(summary(r.licenses)).toEqual({ 'm.bin': 'missing null <- nothing' })
+  expect(r.findings.map((f) => f.rule)).toEqual(['license-missing'])
+})

@@ -1,0 +1,148 @@
+import { parse as parseToml } from 'smol-toml'
+import type { Artifact } from '../types.js'
+import { cardLicense, CARD_FILE, type CardLicense } from './card-license.js'
+import { normalizeLicense, truncate } from './normalize.js'
+import { ancestors, joinPath, type RepoFiles } from './repo-files.js'
+import { matchLicenseText } from './text-match.js'
+import type { LicenseEvidence, NormalizedLicense } from './types.js'
+
+const LICENSE_FILE = /^(licen[cs]e|copying)(\.(md|txt|rst))?$/i
+
+/** Per-run memo of what each card and LICENSE file says (many artifacts share one). */
+export class SourceCache {
+  readonly cards = new Map<string, Promise<CardLicense | null>>()
+  readonly licenseFiles = new Map<string, Promise<LicenseEvidence>>()
+}
+
+export interface ArtifactSources {
+  /** Strongest first. */
+  evidence: LicenseEvidence[]
+  /** The card that governs the artifact: its own directory's, else the nearest above. */
+  card: CardLicense | null
+}
+
+/**
+ * Every declaration that applies to one model or dataset file, strongest first:
+ * the nearest card; a LICENSE file between the artifact and that card's directory
+ * (a LICENSE above the card is the repository's code license, not the model's);
+ * `config.json` beside it; the license inside the weights (GGUF, safetensors
+ * metadata); the nearest package.json / pyproject.toml within the same bounds.
+ */
+export async function artifactSources(files: RepoFiles, cache: SourceCache, subjectPath: string, artifact: Artifact | null, isCard: boolean): Promise<ArtifactSources> {
+  const dirs = ancestors(subjectPath)
+  let card: CardLicense | null = null
+  let scope = dirs
+  if (isCard) {
+    card = await readCard(files, cache, subjectPath)
+    scope = dirs.slice(0, 1)
+  } else {
+    for (let i = 0; i < dirs.length && !card; i++) {
+      for (const name of (await files.filesIn(dirs[i]!)).filter((n) => CARD_FILE.test(n))) {
+        card = await readCard(files, cache, joinPath(dirs[i]!, name))
+        if (card) {
+          scope = dirs.slice(0, i + 1)
+          break
+        }
+      }
+    }
+  }
+  const evidence: LicenseEvidence[] = []
+  if (card?.license) evidence.push({ source: 'card', path: card.path, line: card.line, declared: card.declared ?? '', license: card.license })
+
+  const licenseFile = await nearest(files, scope, (n) => LICENSE_FILE.test(n), licenseFileRank)
+  if (licenseFile) evidence.push(await readLicenseFile(files, cache, licenseFile))
+
+  if (!isCard && artifact?.kind === 'model') {
+    const configPath = joinPath(dirs[0]!, 'config.json')
+    if ((await files.filesIn(dirs[0]!)).includes('config.json')) {
+      const declared = jsonLicense(await files.text(configPath))
+      const license = normalizeLicense(declared)
+      if (license) evidence.push({ source: 'model-config', path: configPath, line: null, declared: truncate(String(declared), 200), license })
+    }
+  }
+  const embedded = artifact?.facts.license ?? artifact?.facts['metadata.license']
+  if (artifact && typeof embedded === 'string') {
+    const license = normalizeLicense(embedded)
+    if (license) evidence.push({ source: 'model-metadata', path: artifact.path, line: null, declared: truncate(embedded, 200), license })
+  }
+
+  const manifest = await nearest(files, scope, (n) => n === 'package.json' || n === 'pyproject.toml', (n) => (n === 'pyproject.toml' ? 0 : 1))
+  if (manifest) {
+    const text = await files.text(manifest)
+    const declared = manifest.endsWith('package.json') ? jsonLicense(text) : pyprojectLicense(text)
+    const license = normalizeLicense(declared)
+    if (license) evidence.push({ source: 'package-metadata', path: manifest, line: null, declared: truncate(String(declared), 200), license })
+  }
+  return { evidence, card }
+}
+
+async function readCard(files: RepoFiles, cache: SourceCache, relPath: string): Promise<CardLicense | null> {
+  let p = cache.cards.get(relPath)
+  if (!p) {
+    p = files.text(relPath).then((text) => (text === null ? null : cardLicense(relPath, text)))
+    cache.cards.set(relPath, p)
+  }
+  return p
+}
+
+function readLicenseFile(files: RepoFiles, cache: SourceCache, relPath: string): Promise<LicenseEvidence> {
+  let p = cache.licenseFiles.get(relPath)
+  if (!p) {
+    p = identifyLicenseFile(files, relPath)
+    cache.licenseFiles.set(relPath, p)
+  }
+  return p
+}
+
+/** A LICENSE file is identified by its text; its name only says where to look. */
+async function identifyLicenseFile(files: RepoFiles, relPath: string): Promise<LicenseEvidence> {
+  const text = await files.text(relPath)
+  const verdict = text === null ? { match: null, reason: 'the file cannot be read' } : await matchLicenseText(text)
+  if (!verdict.match) {
+    const license: NormalizedLicense = { state: 'unknown', expression: null, name: null, url: null, restriction: null, note: `The license text in ${relPath} is not recognised: ${verdict.reason}.` }
+    return { source: 'license-file', path: relPath, line: null, declared: 'unrecognised license text', license }
+  }
+  const { id, method, score } = verdict.match
+  const license = normalizeLicense(id)!
+  const declared = method === 'text' ? `license text matching ${id} (similarity ${score.toFixed(3)})` : `license text titled as ${license.name ?? id}`
+  return { source: 'license-file', path: relPath, line: null, declared, license: { ...license, note: null } }
+}
+
+async function nearest(files: RepoFiles, dirs: string[], want: (name: string) => boolean, rank: (name: string) => number): Promise<string | null> {
+  for (const dir of dirs) {
+    const hits = (await files.filesIn(dir)).filter(want).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1))
+    if (hits[0]) return joinPath(dir, hits[0])
+  }
+  return null
+}
+
+function licenseFileRank(name: string): number {
+  return /^licen/i.test(name) ? (name.includes('.') ? 1 : 0) : 2
+}
+
+/** `license` of a JSON object (package.json: a string, or the legacy `{ "type": ... }`). */
+function jsonLicense(text: string | null): unknown {
+  if (!text) return undefined
+  try {
+    const data = JSON.parse(text) as unknown
+    if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined
+    const v = (data as Record<string, unknown>).license
+    if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as Record<string, unknown>).type === 'string') return (v as Record<string, unknown>).type
+    return v
+  } catch {
+    return undefined
+  }
+}
+
+/** pyproject.toml `[project] license`: a PEP 639 expression string, or the older `{ text = "..." }`. */
+function pyprojectLicense(text: string | null): unknown {
+  if (!text) return undefined
+  try {
+    const project = (parseToml(text) as Record<string, unknown>).project as Record<string, unknown> | undefined
+    const v = project?.license
+    if (v && typeof v === 'object' && !Array.isArray(v)) return (v as Record<string, unknown>).text
+    return v
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,67 @@
+import path from 'node:path'
+import { cardKind, readFrontMatter } from '../identify/front-matter.js'
+import { inDataFolder } from '../identify/by-name.js'
+import { normalizeLicense, truncate } from './normalize.js'
+import type { NormalizedLicense } from './types.js'
+
+export const CARD_FILE = /^(readme|model_?card|dataset_?card)\.md$/i
+
+export interface CardLicense {
+  path: string
+  kind: 'model' | 'dataset'
+  /** 1-based line of the `license:` key in the card, null when absent. */
+  line: number | null
+  /** As written (a list shown as YAML flow), null when the card declares nothing. */
+  declared: string | null
+  /** Null when the card declares no license. */
+  license: NormalizedLicense | null
+}
+
+/**
+ * The license a Hugging Face card declares, read from the raw front matter rather
+ * than the engine's CardData: the raw `license` value keeps its shape (a list, a
+ * number, `other`) and its line, which the finding points at. Null when the file
+ * is not a card (no front matter, or metadata no card has).
+ */
+export function cardLicense(relPath: string, text: string): CardLicense | null {
+  const fm = readFrontMatter(text)
+  const base = path.posix.basename(relPath)
+  if (!fm.data) {
+    if (!fm.error || !CARD_FILE.test(base)) return null
+    // A card whose metadata is broken: the license is there but unreadable (unparseable-artifact says why).
+    return {
+      path: relPath,
+      kind: inDataFolder(relPath) || /^dataset/i.test(base) ? 'dataset' : 'model',
+      line: fm.errorLine ?? null,
+      declared: '(unparseable metadata)',
+      license: { state: 'unknown', expression: null, name: null, url: null, restriction: null, note: `The card's YAML metadata cannot be parsed (${fm.error}).` }
+    }
+  }
+  const kind = cardKind(fm.data, base, inDataFolder(relPath))
+  if (!kind) return null
+  const meta = fm.data
+  const license = normalizeLicense(meta.license, { name: meta.license_name, link: meta.license_link })
+  return {
+    path: relPath,
+    kind: kind === 'dataset-card' ? 'dataset' : 'model',
+    line: keyLine(text, 'license') ?? keyLine(text, 'license_name'),
+    declared: license ? declaredText(meta.license, meta.license_name) : null,
+    license
+  }
+}
+
+function declaredText(license: unknown, name: unknown): string {
+  const shown = Array.isArray(license) ? `[${license.map((v) => String(v)).join(', ')}]` : typeof license === 'object' ? JSON.stringify(license) : String(license)
+  const withName = String(license).toLowerCase() === 'other' && typeof name === 'string' ? `${shown} (${name})` : shown
+  return truncate(withName, 200)
+}
+
+/** 1-based line of a top-level key in the front matter (the opening `---` is line 1). */
+function keyLine(text: string, key: string): number | null {
+  const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n')
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i] === '---') break
+    if (new RegExp(`^['"]?${key}['"]?\\s*:`).test(lines[i]!)) return i + 1
+  }
+  return null
+}
