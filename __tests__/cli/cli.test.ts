@@ -92,7 +92,7 @@ describe('reports', () => {
           sha256: f.sha256(clean['m/README.md']),
           lfs: null,
           signature: null,
-          license: 'mit',
+          license: 'MIT',
           facts: { card_fields: '2/8' },
           card: {
             license: 'mit',
@@ -113,8 +113,8 @@ describe('reports', () => {
             fieldsExpected: ['license', 'base_model', 'datasets', 'pipeline_tag', 'library_name', 'language', 'tags', 'model-index']
           }
         },
-        { path: 'm/bad.safetensors', kind: 'model', format: 'safetensors', change: 'unchanged', size: 20, sha256: f.sha256(broken['m/bad.safetensors']), lfs: null, signature: null, license: null, facts: {} },
-        { path: 'm/model.safetensors', kind: 'model', format: 'safetensors', change: 'unchanged', size: f.smallSafetensors().length, sha256: f.sha256(f.smallSafetensors()), lfs: null, signature: null, license: null, facts: { tensors: 1, dtypes: 'F32', header_bytes: 96, 'metadata.format': 'pt', metadata_keys: 'format', parameters: 4 } }
+        { path: 'm/bad.safetensors', kind: 'model', format: 'safetensors', change: 'unchanged', size: 20, sha256: f.sha256(broken['m/bad.safetensors']), lfs: null, signature: { state: 'unsigned', required: false }, license: 'MIT', facts: {} },
+        { path: 'm/model.safetensors', kind: 'model', format: 'safetensors', change: 'unchanged', size: f.smallSafetensors().length, sha256: f.sha256(f.smallSafetensors()), lfs: null, signature: { state: 'unsigned', required: false }, license: 'MIT', facts: { tensors: 1, dtypes: 'F32', header_bytes: 96, 'metadata.format': 'pt', metadata_keys: 'format', parameters: 4 } }
       ],
       dependencies: [],
       findings: [
@@ -143,8 +143,8 @@ describe('reports', () => {
       '',
       '| Artifact | Format | Size | SHA-256 | License | Signature |',
       '|---|---|---|---|---|---|',
-      `| \`m/bad.safetensors\` | \`safetensors\` | 20 B | \`${f.sha256(broken['m/bad.safetensors']).slice(0, 12)}\` | — | unsigned |`,
-      `| \`m/model.safetensors\` | \`safetensors\` | ${f.smallSafetensors().length} B | \`${f.sha256(f.smallSafetensors()).slice(0, 12)}\` | — | unsigned |`
+      `| \`m/bad.safetensors\` | \`safetensors\` | 20 B | \`${f.sha256(broken['m/bad.safetensors']).slice(0, 12)}\` | \`MIT\` | unsigned |`,
+      `| \`m/model.safetensors\` | \`safetensors\` | ${f.smallSafetensors().length} B | \`${f.sha256(f.smallSafetensors()).slice(0, 12)}\` | \`MIT\` | unsigned |`
     ])
     // cards, manifests and configs fold into <details>
     expect(md).toContain(

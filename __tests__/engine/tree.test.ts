@@ -41,7 +41,7 @@ describe('whole-tree discovery', () => {
     })
     const report = await paths(root)
     expect(report.artifacts.map((a) => a.path)).toEqual(['m/model.safetensors'])
-    expect(report.findings).toEqual([
+    expect(report.findings.filter((f) => f.rule === 'symlink-outside-tree')).toEqual([
       {
         rule: 'symlink-outside-tree',
         severity: 'warning',
@@ -68,14 +68,14 @@ describe('whole-tree discovery', () => {
     const root = await makeTree({ 'a/model.safetensors': weights, 'b/model.safetensors': pointer.text })
     const report = await paths(root)
     expect(report.artifacts).toEqual([
-      { path: 'a/model.safetensors', kind: 'model', format: 'safetensors', change: 'unchanged', size: weights.length, sha256: f.sha256(weights), lfs: null, signature: null, license: null, facts: { tensors: 1, dtypes: 'F32', header_bytes: 96, 'metadata.format': 'pt', metadata_keys: 'format', parameters: 4 } },
-      { path: 'b/model.safetensors', kind: 'model', format: 'safetensors', change: 'unchanged', size: 5000, sha256: pointer.oid, lfs: { oid: pointer.oid, size: 5000 }, signature: null, license: null, facts: {} }
+      { path: 'a/model.safetensors', kind: 'model', format: 'safetensors', change: 'unchanged', size: weights.length, sha256: f.sha256(weights), lfs: null, signature: { state: 'unsigned', required: false }, license: null, facts: { tensors: 1, dtypes: 'F32', header_bytes: 96, 'metadata.format': 'pt', metadata_keys: 'format', parameters: 4 } },
+      { path: 'b/model.safetensors', kind: 'model', format: 'safetensors', change: 'unchanged', size: 5000, sha256: pointer.oid, lfs: { oid: pointer.oid, size: 5000 }, signature: { state: 'unsigned', required: false }, license: null, facts: {} }
     ])
   })
 
   test('severity overrides change or silence a rule', async () => {
     const root = await makeTree({
-      '.modelgate.yml': 'severity:\n  unparseable-artifact: warning\n  symlink-outside-tree: "off"\n',
+      '.modelgate.yml': 'severity:\n  unparseable-artifact: warning\n  symlink-outside-tree: "off"\n  license-missing: "off"\n',
       'bad.gguf': 'nope',
       'link': { symlink: '/etc/hostname' }
     })

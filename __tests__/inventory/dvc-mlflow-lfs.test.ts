@@ -95,7 +95,7 @@ run_id: 77aa
       'mlruns/model/conda.yaml:4 mlflow@2.14.1',
       'mlruns/model/python_env.yaml:3 mlflow@2.14.1'
     ])
-    expect(report.findings).toEqual([])
+    expect(report.findings.map((f) => `${f.rule} ${f.path}`)).toEqual(['license-missing data/train.csv.dvc'])
   })
 })
 

@@ -131,8 +131,8 @@ describe('inventory through the engine', () => {
         { path: 'requirements.txt', line: 2, ecosystem: 'pypi', name: 'transformers', specifier: '==4.40.0', version: '4.40.0', pinned: true, ml: true, purl: 'pkg:pypi/transformers@4.40.0', change: 'unchanged' },
         { path: 'requirements.txt', line: 3, ecosystem: 'pypi', name: 'scikit-learn', specifier: '==1.4.2', version: '1.4.2', pinned: true, ml: true, purl: 'pkg:pypi/scikit-learn@1.4.2', change: 'removed' }
       ])
-      // The removed loader's unpinned dataset is reported too: the engine reports removed files as it reads them (see the report notes).
-      expect(report.findings.filter((f) => f.rule !== 'license-missing' && f.rule !== 'license-denied').map((f) => `${f.severity} ${f.path}:${f.line} ${f.rule}`)).toEqual(['warning app.py:3 unpinned-hub-reference', 'warning old_loader.py:2 unpinned-hub-reference'])
+      // Findings are about the change: the removed loader's unpinned reference is not reported.
+      expect(report.findings.filter((f) => f.rule !== 'license-missing' && f.rule !== 'license-denied').map((f) => `${f.severity} ${f.path}:${f.line} ${f.rule}`)).toEqual(['warning app.py:3 unpinned-hub-reference'])
       expect(report.findings.find((f) => f.path === 'app.py')).toEqual({
         rule: 'unpinned-hub-reference',
         severity: 'warning',

@@ -14,6 +14,8 @@ import { mapPool } from '../util/map-pool.js'
 import { byCodeUnit } from '../util/compare.js'
 import { fsTreeReader, gitTreeReader, type TreeReader } from '../verify/tree-reader.js'
 import { verifySignatures } from '../verify/index.js'
+import { assessLicenses, type RegistryOptions } from '../licenses/assess.js'
+import { normalizeLicense } from '../licenses/normalize.js'
 
 /** A change found by someone else (e.g. the GitHub API's list of PR files). */
 export interface ProvidedChange extends Discovery {
@@ -38,6 +40,10 @@ export interface ScanOptions {
   config?: Config
   failOn: FailOn
   limits?: Limits
+  /** Package indexes for dependency licenses; absent = offline (licenses not looked up are `unknown`, never a failure). */
+  registry?: RegistryOptions
+  /** Clock for license exception expiry (tests). */
+  now?: Date
   /** Progress lines for long runs (the CLI prints them to stderr). */
   log?: (line: string) => void
 }
@@ -102,8 +108,24 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
       ...(trustTree ? { readTrustFile: readTrust(trustTree) } : {})
     })
     for (const a of artifacts) a.signature = verification.signatures.get(a.path) ?? null
-    const raw: Finding[] = [...outcomes.flatMap((o) => o.findings), ...discovery.escapingLinks.map(linkFinding), ...verification.findings]
-    const findings = applySeverityOverrides(raw, config).sort(compareFindings)
+    const dependencies = outcomes.flatMap((o) => o.dependencies).sort((a, b) => byCodeUnit(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0) || byCodeUnit(a.name, b.name))
+    const licensing = await assessLicenses({
+      artifacts,
+      dependencies,
+      config,
+      tree,
+      registry: opts.registry ?? { offline: true },
+      ...(opts.now ? { now: opts.now } : {})
+    })
+    for (const a of artifacts) {
+      const resolved = licensing.licenses.get(a.path)
+      if (resolved?.state === 'known') a.license = resolved.expression ?? resolved.name
+      // A card reports the license it declares, in the same SPDX spelling as the artifacts it covers.
+      else if (a.card?.license) a.license = normalizeLicense(a.card.license)?.expression ?? a.card.license
+    }
+    const raw: Finding[] = [...outcomes.flatMap((o) => o.findings), ...discovery.escapingLinks.map(linkFinding), ...verification.findings, ...licensing.findings]
+    const relevant = opts.base || opts.discover ? dropUnchangedContext(raw, dependencies, discovery) : raw
+    const findings = applySeverityOverrides(relevant, config).sort(compareFindings)
     const report: Report = {
       schemaVersion: 1,
       tool: { name: TOOL.name, version: TOOL.version },
@@ -111,13 +133,24 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
       verdict: verdictFor(findings, opts.failOn),
       ...refs,
       artifacts,
-      dependencies: outcomes.flatMap((o) => o.dependencies).sort((a, b) => byCodeUnit(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0) || byCodeUnit(a.name, b.name)),
+      dependencies,
       findings
     }
     return { report, config }
   } finally {
     await cleanup()
   }
+}
+
+/**
+ * In change mode a finding must be about the change: nothing on files the change
+ * removes, and no dependency finding on a line whose dependency the change left as
+ * it was (an old unpinned pin is the base's debt, not this PR's).
+ */
+function dropUnchangedContext(findings: Finding[], dependencies: readonly { path: string; line: number | null; change?: string }[], discovery: Discovery): Finding[] {
+  const removed = new Set(discovery.candidates.filter((c) => c.change === 'removed').map((c) => c.path))
+  const untouched = new Set(dependencies.filter((d) => d.change === 'unchanged' && d.line !== null).map((d) => `${d.path}:${d.line}`))
+  return findings.filter((f) => !removed.has(f.path) && !(f.line !== null && untouched.has(`${f.path}:${f.line}`)))
 }
 
 /** Trust files (keys, certificates, roots) named in the policy, read from the side the policy came from. */
