@@ -104,6 +104,21 @@ A three-class classifier for the iris data set, trained for the ModelGate demo.
     with open(path("models", "broken", "model.safetensors"), "wb") as f:
         f.write(good[:40])
 
+    # A pickle that would run a shell command when loaded. Written opcode by opcode (never
+    # pickled from a live object, never loaded): GLOBAL os.system, the argument, REDUCE.
+    with open(path("models", "suspicious", "checkpoint.pkl"), "wb") as f:
+        f.write(b"\x80\x02cos\nsystem\nq\x00X\x15\x00\x00\x00echo pwned by a modelq\x01\x85q\x02Rq\x03.")
+
+    # Code that pulls a model from the Hub at run time without pinning a revision.
+    write_text("train.py", '''from transformers import AutoModelForSequenceClassification
+
+# Pin revision= to a commit sha: a branch name follows whatever the owner pushes next.
+model = AutoModelForSequenceClassification.from_pretrained(
+    "distilbert/distilbert-base-uncased",
+    num_labels=3,
+)
+''')
+
     # A Git LFS pointer: ModelGate records the oid and size without fetching the blob.
     blob = good
     write_text("models/large/model.safetensors",

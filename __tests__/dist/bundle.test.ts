@@ -48,9 +48,9 @@ describe('dist/ bundles run with no node_modules', () => {
       'INPUT_REPORT-PATH': 'report.json'
     })
     expect(r.code).toBe(1)
-    expect(r.stdout).toContain('::error::ModelGate: 1 error(s), 0 warning(s) at fail-on=error; see the job summary')
+    expect(r.stdout).toContain('::error::ModelGate: 2 error(s), 9 warning(s) at fail-on=error; see the job summary')
     const outputs = await readFile(output, 'utf8')
-    for (const [k, v] of [['verdict', 'fail'], ['findings', '1'], ['bom-path', path.join(workspace, 'bom.cdx.json')]]) {
+    for (const [k, v] of [['verdict', 'fail'], ['findings', '11'], ['bom-path', path.join(workspace, 'bom.cdx.json')]]) {
       expect(outputs).toMatch(new RegExp(`${k}<<(ghadelimiter_[0-9a-f-]+)\\n${v!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\n\\1`))
     }
     expect(await readFile(summary, 'utf8')).toMatch(/^<!-- modelgate:sticky-comment -->\n### ❌ \*\*ModelGate: fail\*\*/)
