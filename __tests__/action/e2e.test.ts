@@ -9,7 +9,9 @@ import { commands, writes } from './support/expect.js'
 import { pullRequestWorld, type PullRequestWorld } from './support/pr-world.js'
 import { disposeBundle, runAction, type ActionRun } from './support/run-action.js'
 
-const BASE = { 'README.md': '# Hello\n', 'requirements.txt': 'numpy==1.26.4\n' }
+// These tests are about the action's mechanics; license policy has its own suite, so missing licenses are not reported here.
+const POLICY = 'licenses:\n  unknown: "off"\n'
+const BASE = { 'README.md': '# Hello\n', 'requirements.txt': 'numpy==1.26.4\n', '.modelgate.yml': POLICY }
 const EVIL = { 'models/evil.pkl': proto0System(), 'models/ok.safetensors': f.smallSafetensors(), 'requirements.txt': 'numpy==1.26.4\ntorch==2.2.0\n' }
 /** A safetensors file cut short: its header runs past the end. */
 const TRUNCATED = f.smallSafetensors().subarray(0, 20)
@@ -224,14 +226,15 @@ test('a PR over 3,000 files falls back to the local git diff and says so', async
 
 test('pull_request_target without a checkout: policy and blobs come from the API; the PR cannot switch its own policy off', async () => {
   await setup({ ...EVIL, '.modelgate.yml': 'severity:\n  unsafe-serialization: "off"\n' }, { checkout: 'none' })
-  gh.state.setFiles(world.base, { ...Object.fromEntries(Object.entries(BASE)), '.modelgate.yml': 'ignore: ["docs/**"]\n' })
+  gh.state.setFiles(world.base, { ...Object.fromEntries(Object.entries(BASE)), '.modelgate.yml': `ignore: ["docs/**"]\n${POLICY}` })
   const r = await runAction({ apiUrl: gh.url, workspace: world.workspace, eventName: 'pull_request_target', eventPath: world.eventPath, sha: world.base, ref: 'refs/heads/main', inputs: { review: 'false', 'check-run': 'false' } })
   expect(r.code).toBe(1)
   const ops = gh.operations()
   expect(ops.slice(0, 3)).toEqual(['repos/get-content', 'pulls/get', 'pulls/list-files'])
   expect(gh.requests[0]).toMatchObject({ params: { path: '.modelgate.yml' }, query: { ref: world.base }, status: 200 })
-  // one raw blob per changed file, never the LFS object or anything executable
-  expect(ops.slice(3, -2).sort()).toEqual(['git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-blob'])
+  // one raw blob per changed file, plus the head tree listing and one small file read for the
+  // directory-wide checks (signatures, licenses); never the LFS object or anything executable
+  expect(ops.slice(3, -2).sort()).toEqual(['git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-tree'])
   expect(gh.requests.filter((q) => q.operationId === 'git/get-blob').every((q) => q.headers.accept === 'application/vnd.github.raw+json')).toBe(true)
   expect(ops.slice(-2)).toEqual(['issues/list-comments', 'issues/create-comment'])
   expect(commands(r.stdout, 'notice')).toEqual([
