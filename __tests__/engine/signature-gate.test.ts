@@ -73,7 +73,7 @@ describe('the unsigned-model gate', () => {
     const root = await repo()
     await writeFile(path.join(root, 'models/sentiment/model.sig'), signBundle(statement(filesOf(model), { modelName: 'sentiment' }), trusted))
     const tampered = Buffer.from(weights)
-    tampered[tampered.length - 1] ^= 1
+    tampered[tampered.length - 1] = tampered[tampered.length - 1]! ^ 1
     await writeFile(path.join(root, 'models/sentiment/model.safetensors'), tampered)
     commit(root)
     const r = await cli(root, 'scan', '--base', 'main', '--format', 'json')

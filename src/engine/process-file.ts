@@ -65,8 +65,7 @@ async function analyse(candidate: Candidate, src: OpenedSource): Promise<FileOut
   if (inspector) {
     const deep = await inspector(tap, { path: candidate.path, facts })
     // The parser's own `format` label is the artifact's format already.
-    const { format: _label, ...deepFacts } = deep.facts
-    Object.assign(facts, deepFacts)
+    for (const [key, value] of Object.entries(deep.facts)) if (key !== 'format') facts[key] = value
     issues.push(...deep.issues)
     card = deep.card
     dependencies = await compareWithBase(candidate, inspector, deep, facts)
