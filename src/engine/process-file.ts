@@ -7,6 +7,8 @@ import type { DeclaredDependency, Facts, InspectResult, Issue } from '../inspect
 import { codeScannerFor, MANIFEST_PARSERS } from '../inventory/registry.js'
 import { diffDependencies, markAll } from '../inventory/diff.js'
 import { timeoutFor, type Limits } from './limits.js'
+import type { TreeReader } from '../verify/tree-reader.js'
+import { includeReaderOf, type IncludeReader } from '../inventory/include-reader.js'
 
 export interface FileOutcome {
   artifact: Artifact | null
@@ -18,7 +20,13 @@ export interface FileOutcome {
  * One file through identify → hash → inspect. Never throws: any failure becomes a
  * `scan-incomplete` finding, so a file the engine could not finish can never pass.
  */
-export async function processFile(candidate: Candidate, limits: Limits): Promise<FileOutcome> {
+/** The scan's views of the repository, for parsers that read related files (e.g. `-r` includes). */
+export interface FileEnv {
+  tree?: TreeReader
+  baseTree?: TreeReader
+}
+
+export async function processFile(candidate: Candidate, limits: Limits, env: FileEnv = {}): Promise<FileOutcome> {
   let timer: NodeJS.Timeout | undefined
   let size = 0
   try {
@@ -28,7 +36,7 @@ export async function processFile(candidate: Candidate, limits: Limits): Promise
       timer = setTimeout(() => reject(new Error(`gave up after ${Math.round(timeoutFor(size, limits) / 1000)} s`)), timeoutFor(size, limits))
     })
     try {
-      return await Promise.race([analyse(candidate, src), timeout])
+      return await Promise.race([analyse(candidate, src, env), timeout])
     } finally {
       await src.close()
     }
@@ -52,9 +60,9 @@ export async function processFile(candidate: Candidate, limits: Limits): Promise
   }
 }
 
-async function analyse(candidate: Candidate, src: OpenedSource): Promise<FileOutcome> {
+async function analyse(candidate: Candidate, src: OpenedSource, env: FileEnv): Promise<FileOutcome> {
   const id = await identify(candidate.path, src)
-  if (!id) return analyseCode(candidate, src)
+  if (!id) return analyseCode(candidate, src, env)
   const issues: Issue[] = [...id.issues]
   const facts: Facts = { ...id.facts }
   let dependencies: DeclaredDependency[] = []
@@ -63,12 +71,12 @@ async function analyse(candidate: Candidate, src: OpenedSource): Promise<FileOut
   const inspector = id.lfs || broken ? undefined : (INSPECTORS[id.format] ?? MANIFEST_PARSERS[id.format])
   const tap = new HashingSource(src)
   if (inspector) {
-    const deep = await inspector(tap, { path: candidate.path, facts })
+    const deep = await inspector(tap, { path: candidate.path, facts, ...related(env.tree) })
     // The parser's own `format` label is the artifact's format already.
     for (const [key, value] of Object.entries(deep.facts)) if (key !== 'format') facts[key] = value
     issues.push(...deep.issues)
     card = deep.card
-    dependencies = await compareWithBase(candidate, inspector, deep, facts)
+    dependencies = await compareWithBase(candidate, inspector, deep, facts, env)
   }
   const artifact: Artifact = {
     path: candidate.path,
@@ -88,16 +96,16 @@ async function analyse(candidate: Candidate, src: OpenedSource): Promise<FileOut
 }
 
 /** Files that are not artifacts may still be code that pulls models from a hub. */
-async function analyseCode(candidate: Candidate, src: OpenedSource): Promise<FileOutcome> {
+async function analyseCode(candidate: Candidate, src: OpenedSource, env: FileEnv): Promise<FileOutcome> {
   const scanner = codeScannerFor(candidate.path)
   if (!scanner) return { artifact: null, findings: [], dependencies: [] }
-  const result = await scanner(src, { path: candidate.path, facts: {} })
-  const dependencies = await compareWithBase(candidate, scanner, result, {})
+  const result = await scanner(src, { path: candidate.path, facts: {}, ...related(env.tree) })
+  const dependencies = await compareWithBase(candidate, scanner, result, {}, env)
   return { artifact: null, findings: result.issues.map((i) => toFinding(candidate.path, i)), dependencies: dependencies.map((d) => ({ ...d, path: candidate.path })) }
 }
 
 /** In change mode, dependencies are marked against the base side of the same file. */
-async function compareWithBase(candidate: Candidate, parser: Inspector, head: InspectResult, facts: Facts): Promise<DeclaredDependency[]> {
+async function compareWithBase(candidate: Candidate, parser: Inspector, head: InspectResult, facts: Facts, env: FileEnv): Promise<DeclaredDependency[]> {
   const deps = head.dependencies ?? []
   if (candidate.change === 'unchanged') return deps
   if (candidate.change === 'added') return markAll(deps, 'added')
@@ -105,11 +113,16 @@ async function compareWithBase(candidate: Candidate, parser: Inspector, head: In
   if (!candidate.openBase) return deps
   const base = await candidate.openBase()
   try {
-    const before = await parser(base, { path: candidate.oldPath ?? candidate.path, facts: { ...facts } })
+    const before = await parser(base, { path: candidate.oldPath ?? candidate.path, facts: { ...facts }, ...related(env.baseTree) })
     return diffDependencies(deps, before.dependencies ?? [])
   } finally {
     await base.close()
   }
+}
+
+/** Lets manifest parsers follow includes through the same view of the repository as the scan. */
+function related(tree: TreeReader | undefined): { readRelated?: IncludeReader } {
+  return tree ? { readRelated: includeReaderOf(tree) } : {}
 }
 
 function toFinding(path: string, issue: Issue): Finding {

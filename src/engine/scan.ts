@@ -67,6 +67,7 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
   let refs: { base?: string; head?: string } = {}
   let tree: TreeReader
   let trustTree: TreeReader | undefined
+  let baseTree: TreeReader | undefined
   if (opts.discover) {
     const change = await opts.discover(isIgnored)
     discovery = change
@@ -74,6 +75,7 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
     refs = { ...(change.base ? { base: change.base } : {}), ...(change.head ? { head: change.head } : {}) }
     tree = change.tree ?? fsTreeReader(root)
     trustTree = change.trustTree
+    baseTree = change.trustTree
   } else if (opts.base) {
     const change = await discoverChange(root, opts.base, opts.head ?? 'HEAD', isIgnored)
     discovery = change
@@ -81,6 +83,7 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
     refs = { base: change.base, head: change.head }
     tree = gitTreeReader(root, change.head)
     trustTree = gitTreeReader(root, change.base)
+    baseTree = trustTree
   } else {
     discovery = await discoverTree(root, isIgnored)
     tree = fsTreeReader(root)
@@ -90,7 +93,7 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
     let done = 0
     let lastLog = Date.now()
     const outcomes = await mapPool(discovery.candidates, limits.concurrency, async (c) => {
-      const outcome = await processFile(c, limits)
+      const outcome = await processFile(c, limits, { tree, ...(baseTree ? { baseTree } : {}) })
       done++
       if (opts.log && Date.now() - lastLog > PROGRESS_EVERY_MS) {
         lastLog = Date.now()

@@ -24,6 +24,8 @@ export interface InspectContext {
   path: string
   /** Facts identification already found (e.g. `compression` of a joblib file). */
   facts: Facts
+  /** Reads other files of the same state of the repository (manifest includes, lock files). */
+  readRelated?: { read(relPath: string): Promise<Buffer | null> }
 }
 
 export type Inspector = (src: ByteSource, ctx: InspectContext) => Promise<InspectResult>

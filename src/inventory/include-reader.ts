@@ -1,6 +1,5 @@
 import path from 'node:path'
-import { open, realpath } from 'node:fs/promises'
-import { git } from '../util/run-git.js'
+import { fsTreeReader, type TreeReader } from '../verify/tree-reader.js'
 import { MAX_MANIFEST_BYTES } from './text.js'
 
 /**
@@ -23,22 +22,19 @@ export function resolveInclude(fromFile: string, target: string): { path: string
   return { path: joined }
 }
 
-/** Reads from a checked-out tree; a symlink that resolves outside `root` is not followed. */
-export function treeIncludeReader(root: string): IncludeReader {
-  const absRoot = path.resolve(root)
+/**
+ * Includes are read through the scan's view of the head state (fs, git or API), so
+ * a `-r` file is the same bytes the scan sees; size-capped, never following links.
+ */
+export function includeReaderOf(tree: TreeReader): IncludeReader {
   return {
     async read(relPath) {
       try {
-        const real = await realpath(path.join(absRoot, relPath))
-        const realRoot = await realpath(absRoot)
-        if (real !== realRoot && !real.startsWith(realRoot + path.sep)) return null
-        const fh = await open(real, 'r')
+        const src = await tree.open(relPath)
         try {
-          const st = await fh.stat()
-          if (!st.isFile() || st.size > MAX_MANIFEST_BYTES) return null
-          return await fh.readFile()
+          return src.size > MAX_MANIFEST_BYTES ? null : await src.read(0, src.size)
         } finally {
-          await fh.close()
+          await src.close()
         }
       } catch {
         return null
@@ -47,19 +43,7 @@ export function treeIncludeReader(root: string): IncludeReader {
   }
 }
 
-/** Reads from a commit (change mode), so the include is the version under review. */
-export function gitIncludeReader(repo: string, commit: string): IncludeReader {
-  return {
-    async read(relPath) {
-      try {
-        // ls-tree gives the mode: a symlink (120000) is not followed, as in the tree walk.
-        const entry = (await git(repo, ['--literal-pathspecs', 'ls-tree', '-l', '-z', commit, '--', relPath])).toString('utf8').split('\0')[0] ?? ''
-        const m = /^(\d+) blob ([0-9a-f]+)\s+(\d+)\t/.exec(entry)
-        if (!m || m[1] === '120000' || Number(m[3]) > MAX_MANIFEST_BYTES) return null
-        return await git(repo, ['cat-file', 'blob', m[2]!])
-      } catch {
-        return null
-      }
-    }
-  }
+/** Convenience for a directory on disk. */
+export function treeIncludeReader(root: string): IncludeReader {
+  return includeReaderOf(fsTreeReader(root))
 }

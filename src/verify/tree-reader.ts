@@ -1,4 +1,4 @@
-import { lstat, readdir } from 'node:fs/promises'
+import { lstat, readdir, realpath } from 'node:fs/promises'
 import path from 'node:path'
 import type { ByteSource } from '../util/byte-source.js'
 import { FileByteSource } from '../util/byte-source.js'
@@ -47,6 +47,9 @@ export function fsTreeReader(root: string): TreeReader {
     async open(relPath) {
       const file = path.join(abs, relPath)
       if (!(await lstat(file)).isFile()) throw new Error(`${relPath} is not a regular file`)
+      // A symlinked folder on the way must not lead out of the tree.
+      const [real, realRoot] = await Promise.all([realpath(file), realpath(abs)])
+      if (!real.startsWith(realRoot + path.sep)) throw new Error(`${relPath} resolves outside the repository`)
       return FileByteSource.open(file)
     }
   }
