@@ -74,6 +74,8 @@ describe('inventory through the engine', () => {
       'warning environment.yml:4 unpinned-dependency',
       'warning pyproject.toml:3 unpinned-dependency',
       'warning web/app.ts:1 unpinned-hub-reference',
+      // The include names a file the tree does not have: said, as a note.
+      'note requirements.txt:1 scan-incomplete',
       'note setup.py:2 scan-incomplete'
     ])
     expect(report.artifacts.map((a) => `${a.path} ${a.kind}/${a.format}`)).toEqual([
