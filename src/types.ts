@@ -27,7 +27,9 @@ export const RULE_IDS = [
   'license-exception-expired',
   'unpinned-dependency',
   'unpinned-hub-reference',
-  'trust-remote-code'
+  'trust-remote-code',
+  'lfs-pointer-missing',
+  'lfs-untracked'
 ] as const
 export type RuleId = (typeof RULE_IDS)[number]
 

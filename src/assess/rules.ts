@@ -124,6 +124,18 @@ export const RULES: Record<RuleId, RuleDoc> = {
     why: 'A hub reference without a commit revision loads whatever the owner pushes next.',
     fix: 'Pass revision="<commit sha>" when loading from the hub.'
   },
+  'lfs-pointer-missing': {
+    title: '.gitattributes sends this file to Git LFS, but the file itself was committed',
+    severity: 'warning',
+    why: 'The blob went into plain Git (git-lfs was not installed or the rule came later): the repository grows by the whole file and clones fetch it every time.',
+    fix: 'Run `git lfs install`, then `git rm --cached <path>` and `git add <path>` so it is committed as an LFS pointer.'
+  },
+  'lfs-untracked': {
+    title: 'Large model committed to plain Git',
+    severity: 'note',
+    why: 'Weights in plain Git bloat every clone forever; Git LFS keeps only a pointer in history.',
+    fix: 'Track the pattern with `git lfs track "*.<ext>"` and re-add the file.'
+  },
   'trust-remote-code': {
     title: 'Code loads a hub model with trust_remote_code=True',
     severity: 'warning',

@@ -16,6 +16,7 @@ import { fsTreeReader, gitTreeReader, type TreeReader } from '../verify/tree-rea
 import { verifySignatures } from '../verify/index.js'
 import { assessLicenses, type RegistryOptions } from '../licenses/assess.js'
 import { normalizeLicense } from '../licenses/normalize.js'
+import { checkLfsRules } from './lfs-check.js'
 
 /** A change found by someone else (e.g. the GitHub API's list of PR files). */
 export interface ProvidedChange extends Discovery {
@@ -126,7 +127,8 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
       // A card reports the license it declares, in the same SPDX spelling as the artifacts it covers.
       else if (a.card?.license) a.license = normalizeLicense(a.card.license)?.expression ?? a.card.license
     }
-    const raw: Finding[] = [...outcomes.flatMap((o) => o.findings), ...discovery.escapingLinks.map(linkFinding), ...verification.findings, ...licensing.findings]
+    const lfs = await checkLfsRules(artifacts, tree, opts.base || opts.discover ? 'change' : 'tree')
+    const raw: Finding[] = [...outcomes.flatMap((o) => o.findings), ...discovery.escapingLinks.map(linkFinding), ...verification.findings, ...licensing.findings, ...lfs]
     const relevant = opts.base || opts.discover ? dropUnchangedContext(raw, dependencies, discovery) : raw
     const findings = applySeverityOverrides(relevant, config).sort(compareFindings)
     const report: Report = {
