@@ -109,6 +109,8 @@ export interface Artifact {
   facts: Record<string, string | number | boolean>
   /** Model and dataset cards: their parsed metadata. */
   card?: CardData
+  /** Change mode, modified or renamed models and datasets: the base side, to show a replaced model. */
+  previous?: { sha256: string; size: number }
 }
 
 /** How a signature binds its signer: Sigstore keyless (Fulcio + Rekor), a public key, an X.509 chain, or a bare checksum list. */

@@ -232,9 +232,10 @@ test('pull_request_target without a checkout: policy and blobs come from the API
   const ops = gh.operations()
   expect(ops.slice(0, 3)).toEqual(['repos/get-content', 'pulls/get', 'pulls/list-files'])
   expect(gh.requests[0]).toMatchObject({ params: { path: '.modelgate.yml' }, query: { ref: world.base }, status: 200 })
-  // one raw blob per changed file, plus the head tree listing and one small file read for the
-  // directory-wide checks (signatures, licenses); never the LFS object or anything executable
-  expect(ops.slice(3, -2).sort()).toEqual(['git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-tree'])
+  // one raw blob per changed file, the base side of the modified requirements.txt (its blob id, then
+  // the blob) to compare pins, plus the head tree listing and one small file read for the directory-wide
+  // checks (signatures, licenses); never the LFS object or anything executable
+  expect(ops.slice(3, -2).sort()).toEqual(['git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-tree', 'repos/get-content'])
   expect(gh.requests.filter((q) => q.operationId === 'git/get-blob').every((q) => q.headers.accept === 'application/vnd.github.raw+json')).toBe(true)
   expect(ops.slice(-2)).toEqual(['issues/list-comments', 'issues/create-comment'])
   expect(commands(r.stdout, 'notice')).toEqual([

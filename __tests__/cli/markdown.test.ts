@@ -16,3 +16,11 @@ test('hostile file names cannot break the table or the comment', () => {
   ])
   expect(md).toContain('- 🛑 **error** `unsafe-serialization` in `` a|b`c d.pt ``: bad &lt;!-- hidden --&gt; thing<br>**Fix:** fix it')
 })
+
+test('a replaced model shows the digest it replaced', () => {
+  const md = renderMarkdown({
+    ...base,
+    artifacts: [{ path: 'm.safetensors', kind: 'model', format: 'safetensors', change: 'modified', size: 3, sha256: 'b'.repeat(64), previous: { sha256: 'a'.repeat(64), size: 2 }, lfs: null, signature: null, license: null, facts: {} }]
+  })
+  expect(md).toContain('| `m.safetensors` | modified (was `aaaaaaaaaaaa`) |')
+})

@@ -47,6 +47,10 @@ describe('change mode', () => {
       ['new/model.npy', 'added', null, 'numpy', f.sha256(f.npy())],
       ['new/name.safetensors', 'renamed', 'old/name.safetensors', 'safetensors', f.sha256(renamed)]
     ])
+    // A replaced model carries the digest it replaced (the comment shows old → new).
+    expect(report.artifacts.find((a) => a.path === 'mod/model.safetensors')?.previous).toEqual({ sha256: f.sha256(f.smallSafetensors()), size: f.smallSafetensors().length })
+    expect(report.artifacts.find((a) => a.path === 'new/name.safetensors')?.previous).toEqual({ sha256: f.sha256(renamed), size: renamed.length })
+    expect(report.artifacts.find((a) => a.path === 'new/model.npy')?.previous).toBeUndefined()
     // Nothing is wrong with these files but their missing licenses; the removed one is not reported at all.
     expect(report.findings.map((f) => `${f.rule} ${f.path}`)).toEqual(['license-missing mod/model.safetensors', 'license-missing new/model.npy', 'license-missing new/name.safetensors'])
   })

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { cli } from '../support/cli.js'
 import { gitIn } from '../support/git.js'
@@ -55,6 +55,18 @@ describe('the unsigned-model gate', () => {
     expect(report.findings.filter((x: { severity: string }) => x.severity !== 'note')).toEqual([])
     const a = report.artifacts.find((x: { path: string }) => x.path === 'models/sentiment/model.safetensors')
     expect(a.signature).toMatchObject({ state: 'verified', method: 'public-key', keyHint: trusted.hint, signatureFile: 'models/sentiment/model.sig' })
+    // The BOM records the verdict on the model component.
+    expect((await cli(root, 'scan', '--base', 'main', '--bom', 'bom.json')).code).toBe(0)
+    const bom = JSON.parse(await readFile(path.join(root, 'bom.json'), 'utf8'))
+    const component = bom.components.find((c: { 'bom-ref': string }) => c['bom-ref'] === 'model:models/sentiment')
+    expect(component.properties.filter((p: { name: string }) => p.name.startsWith('modelgate:signature'))).toEqual([
+      { name: 'modelgate:signature', value: 'verified' },
+      { name: 'modelgate:signature:file', value: 'models/sentiment/model.sig' },
+      { name: 'modelgate:signature:key-hint', value: trusted.hint },
+      { name: 'modelgate:signature:method', value: 'public-key' },
+      { name: 'modelgate:signature:root-digest', value: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      { name: 'modelgate:signature:signer', value: expect.any(String) }
+    ])
   })
 
   test('a PR that replaces the trusted key and signs with its own is not trusted', async () => {

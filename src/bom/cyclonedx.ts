@@ -67,6 +67,8 @@ function modelComponent(g: ModelGroup): Models.Component {
   const c = single ? fileComponent(g.weights[0]!, Enums.ComponentType.MachineLearningModel, g.ref) : new Models.Component(Enums.ComponentType.MachineLearningModel, g.name, { bomRef: g.ref })
   if (!single) {
     c.properties.add(new Models.Property(`${NS}:path`, g.path))
+    // A folder is signed as a whole: its weights share one verdict.
+    for (const p of signatureProperties(g.weights[0]!.signature)) c.properties.add(p)
     for (const w of g.weights) c.components.add(fileComponent(w, Enums.ComponentType.File, `file:${w.path}`))
   }
   const card = g.card?.card
@@ -86,7 +88,27 @@ function fileComponent(a: Artifact, type: Enums.ComponentType, bomRef: string): 
   if (a.change !== 'unchanged') c.properties.add(new Models.Property(`${NS}:change`, a.change))
   for (const [key, value] of Object.entries(a.facts)) c.properties.add(new Models.Property(`${NS}:fact:${key}`, String(value)))
   if (a.license) c.licenses.add(toCdxLicense(a.license))
+  for (const p of signatureProperties(a.signature)) c.properties.add(p)
+  if (a.previous && a.previous.sha256 !== a.sha256) c.properties.add(new Models.Property(`${NS}:previous-sha256`, a.previous.sha256))
   return c
+}
+
+/** Signature verification as properties: what a reviewer and `bom diff` need (state, method, signer, log index, root digest). */
+function signatureProperties(s: Artifact['signature']): Models.Property[] {
+  if (!s) return []
+  const out = [new Models.Property(`${NS}:signature`, s.state)]
+  if (s.state === 'unsigned') return out
+  const add = (name: string, value: string | null) => {
+    if (value) out.push(new Models.Property(`${NS}:signature:${name}`, value))
+  }
+  add('file', s.signatureFile)
+  add('method', s.method)
+  add('signer', s.signer)
+  add('issuer', s.issuer)
+  add('key-hint', s.keyHint)
+  add('rekor-log-index', s.rekorLogIndex)
+  add('root-digest', s.rootDigest)
+  return out
 }
 
 /** Libraries from manifests and models/datasets from hub references, one component per purl. */

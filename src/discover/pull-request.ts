@@ -83,11 +83,14 @@ export async function discoverPullRequest(
     const change = STATUS[f.status]
     if (!change || isIgnored(f.filename) || !f.sha) continue
     const sha = f.sha
+    const basePath = change === 'renamed' && f.previous_filename ? f.previous_filename : f.filename
     candidates.push({
       path: f.filename,
       change,
       ...(change === 'renamed' && f.previous_filename ? { oldPath: f.previous_filename } : {}),
-      open: () => blobs.open(sha)
+      open: () => blobs.open(sha),
+      // the base side, for changed pins and replaced models; looked up only when a stage asks
+      ...(change === 'modified' || change === 'renamed' ? { openBase: async () => blobs.open(await baseBlobSha(client, pr, workspace, basePath)) } : {})
     })
   }
   // the head state for directory-wide checks (a signature covers a whole model folder)
@@ -115,6 +118,18 @@ export async function discoverPullRequest(
 }
 
 /** Opens blobs by id, preferring the local object database over the API. */
+/** The blob id of a path on the base commit: from the checkout's git objects if present, else the contents API. */
+async function baseBlobSha(client: GitHubClient, pr: PullRequestTarget, workspace: string, relPath: string): Promise<string> {
+  const local = await git(workspace, ['rev-parse', '--verify', '--quiet', `${pr.baseSha}:${relPath}`]).then(
+    (out) => out.toString('utf8').trim(),
+    () => ''
+  )
+  if (/^[0-9a-f]{40}$/.test(local)) return local
+  const { data } = await client.rest.repos.getContent({ owner: pr.owner, repo: pr.repo, path: relPath, ref: pr.baseSha })
+  if (Array.isArray(data) || data.type !== 'file') throw new Error(`${relPath} is not a file on the base commit`)
+  return data.sha
+}
+
 class BlobReader {
   private counter = 0
   private local: Promise<boolean> | undefined

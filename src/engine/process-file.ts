@@ -2,6 +2,8 @@ import type { Artifact, Dependency, Finding } from '../types.js'
 import type { Candidate, OpenedSource } from '../discover/types.js'
 import { identify } from '../identify/identify.js'
 import { HashingSource } from '../hash/hashing-source.js'
+import { sha256Of } from '../hash/sha256.js'
+import { LFS_POINTER_MAX_SIZE, parseLfsPointer } from '../identify/lfs.js'
 import { INSPECTORS, type Inspector } from '../inspect/registry.js'
 import type { DeclaredDependency, Facts, InspectResult, Issue } from '../inspect/types.js'
 import { codeScannerFor, MANIFEST_PARSERS } from '../inventory/registry.js'
@@ -92,7 +94,25 @@ async function analyse(candidate: Candidate, src: OpenedSource, env: FileEnv): P
     facts,
     ...(card ? { card } : {})
   }
+  if ((artifact.kind === 'model' || artifact.kind === 'dataset') && candidate.openBase) {
+    const previous = await baseDigest(candidate)
+    if (previous) artifact.previous = previous
+  }
   return { artifact, findings: issues.map((i) => toFinding(candidate.path, i)), dependencies: dependencies.map((d) => ({ ...d, path: candidate.path })) }
+}
+
+/** The digest of the base side (an LFS pointer's oid, never its blob), so a replaced model shows old → new. */
+async function baseDigest(candidate: Candidate): Promise<Artifact['previous'] | null> {
+  const base = await candidate.openBase!()
+  try {
+    const pointer = parseLfsPointer(await base.read(0, LFS_POINTER_MAX_SIZE), base.size)
+    if (pointer?.ok) return { sha256: pointer.pointer.oid, size: pointer.pointer.size }
+    return { sha256: await sha256Of(base), size: base.size }
+  } catch {
+    return null
+  } finally {
+    await base.close()
+  }
 }
 
 /** Files that are not artifacts may still be code that pulls models from a hub. */

@@ -65,7 +65,8 @@ function mainRow(a: Artifact, change: boolean, findings: Finding[]): string {
 }
 
 function changeCell(a: Artifact): string {
-  return `${a.change}${a.oldPath ? ` (from ${code(a.oldPath, 'cell')})` : ''}`
+  const was = a.previous && a.previous.sha256 !== a.sha256 ? ` (was ${code(a.previous.sha256.slice(0, 12), 'cell')})` : ''
+  return `${a.change}${a.oldPath ? ` (from ${code(a.oldPath, 'cell')})` : ''}${was}`
 }
 
 function digest(a: Artifact): string {
