@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml'
 import type { z } from 'zod'
 import { configSchema, DEFAULT_CONFIG, type Config } from './schema.js'
 import { UsageError } from '../util/errors.js'
+import { git } from '../util/run-git.js'
 import { lineAt } from '../identify/front-matter.js'
 
 export const CONFIG_FILE_NAME = '.modelgate.yml'
@@ -53,4 +54,20 @@ function typeOf(v: unknown): string {
   if (v === null) return 'null'
   if (Array.isArray(v)) return 'array'
   return typeof v
+}
+
+/**
+ * Change mode: the policy as it is on the base side, so a change cannot weaken the
+ * policy it is judged by (the same rule as the action and the bot). No file there
+ * means the defaults.
+ */
+export async function loadBaseConfig(root: string, base: string): Promise<Config> {
+  if (base.startsWith('-')) throw new UsageError(`--base ${base}: a ref cannot start with '-'`)
+  let text: string
+  try {
+    text = (await git(root, ['show', `${base}:./${CONFIG_FILE_NAME}`])).toString('utf8')
+  } catch {
+    return DEFAULT_CONFIG
+  }
+  return parseConfig(text, `${base}:${CONFIG_FILE_NAME}`)
 }

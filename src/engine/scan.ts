@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { Artifact, FailOn, Finding, Report } from '../types.js'
-import { loadConfig } from '../config/load.js'
+import { loadBaseConfig, loadConfig } from '../config/load.js'
 import type { Config } from '../config/schema.js'
 import { makeConfigIgnore } from '../discover/ignore-rules.js'
 import { discoverTree } from '../discover/tree.js'
@@ -59,7 +59,7 @@ const PROGRESS_EVERY_MS = 5_000
 /** The whole pipeline: discover → identify/hash/inspect → assess → report. */
 export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
   const root = path.resolve(opts.root)
-  const config = opts.config ?? (await loadConfig(root, opts.configPath)).config
+  const config = opts.config ?? (opts.base && !opts.configPath ? await loadBaseConfig(root, opts.base) : (await loadConfig(root, opts.configPath)).config)
   const limits = opts.limits ?? DEFAULT_LIMITS
   const isIgnored = makeConfigIgnore(config.ignore)
 
