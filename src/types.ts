@@ -29,7 +29,9 @@ export const RULE_IDS = [
   'unpinned-hub-reference',
   'trust-remote-code',
   'lfs-pointer-missing',
-  'lfs-untracked'
+  'lfs-untracked',
+  'vulnerable-dependency',
+  'advisories-unavailable'
 ] as const
 export type RuleId = (typeof RULE_IDS)[number]
 

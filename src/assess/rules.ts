@@ -124,6 +124,18 @@ export const RULES: Record<RuleId, RuleDoc> = {
     why: 'A hub reference without a commit revision loads whatever the owner pushes next.',
     fix: 'Pass revision="<commit sha>" when loading from the hub.'
   },
+  'vulnerable-dependency': {
+    title: 'Dependency version has a known vulnerability',
+    severity: 'error',
+    why: 'An exact version the change brings in is inside a published advisory\'s affected range; installing it installs the vulnerability. A version range is a note (unresolved): the installed version cannot be known.',
+    fix: 'Upgrade to the first fixed version named in the finding, pin ranges or commit a lock file so the version can be checked, or add the advisory id to advisories.ignore with a reason and an expiry.'
+  },
+  'advisories-unavailable': {
+    title: 'Known vulnerabilities could not be checked',
+    severity: 'warning',
+    why: 'The advisory source was unreachable, failed or answered incompletely, so the listed dependencies were not checked; that is not evidence they are safe.',
+    fix: 'Re-run when the source is reachable, choose another with advisories.source / advisories.osv-url, or give local OSV records (advisories.path, --advisories); set advisories.required: true to make this an error.'
+  },
   'lfs-pointer-missing': {
     title: '.gitattributes sends this file to Git LFS, but the file itself was committed',
     severity: 'warning',

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { RULE_IDS } from '../types.js'
 import { licensesSchema } from '../licenses/config-schema.js'
+import { advisoriesSchema } from '../advisories/config-schema.js'
 
 /**
  * `.modelgate.yml`. Strict objects everywhere: a misspelt key is an error, never
@@ -63,6 +64,8 @@ export const configSchema = z.strictObject({
     .default(SIGNATURE_DEFAULTS),
   /** License policy: allow/deny, per-kind overrides, unknown severity, exceptions (src/licenses/config-schema.ts). */
   licenses: licensesSchema,
+  /** Known vulnerabilities in dependencies: source, severity threshold, ignores (src/advisories/config-schema.ts). */
+  advisories: advisoriesSchema,
   severity: z.partialRecord(z.enum(RULE_IDS), severityOrOff).default({})
 })
 

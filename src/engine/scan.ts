@@ -17,6 +17,8 @@ import { verifySignatures } from '../verify/index.js'
 import { assessLicenses, type RegistryOptions } from '../licenses/assess.js'
 import { normalizeLicense } from '../licenses/normalize.js'
 import { checkLfsRules } from './lfs-check.js'
+import { advisoryFiles, assessAdvisories, chooseAdvisorySource } from '../advisories/index.js'
+import type { GitHubClient } from '../github/client.js'
 
 /** A change found by someone else (e.g. the GitHub API's list of PR files). */
 export interface ProvidedChange extends Discovery {
@@ -43,6 +45,11 @@ export interface ScanOptions {
   limits?: Limits
   /** Package indexes for dependency licenses; absent = offline (licenses not looked up are `unknown`, never a failure). */
   registry?: RegistryOptions
+  /**
+   * Known-vulnerability lookups. Absent = local OSV records only (`advisories.path`): network
+   * sources are opt-in, so a scan never calls out unless asked to.
+   */
+  advisories?: { online?: boolean; github?: GitHubClient; files?: string[]; fetch?: typeof fetch }
   /** Clock for license exception expiry (tests). */
   now?: Date
   /** Progress lines for long runs (the CLI prints them to stderr). */
@@ -128,7 +135,16 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
       else if (a.card?.license) a.license = normalizeLicense(a.card.license)?.expression ?? a.card.license
     }
     const lfs = await checkLfsRules(artifacts, tree, opts.base || opts.discover ? 'change' : 'tree')
-    const raw: Finding[] = [...outcomes.flatMap((o) => o.findings), ...discovery.escapingLinks.map(linkFinding), ...verification.findings, ...licensing.findings, ...lfs]
+    const adv = opts.advisories ?? {}
+    const vulnerabilities = await assessAdvisories({
+      dependencies,
+      config,
+      mode: opts.base || opts.discover ? 'change' : 'tree',
+      source: chooseAdvisorySource(config, { ...(adv.github ? { github: adv.github } : {}), offline: !adv.online, ...(adv.fetch ? { fetch: adv.fetch } : {}) }),
+      files: advisoryFiles(config, root, adv.files ?? []),
+      ...(opts.now ? { now: opts.now } : {})
+    })
+    const raw: Finding[] = [...outcomes.flatMap((o) => o.findings), ...discovery.escapingLinks.map(linkFinding), ...verification.findings, ...licensing.findings, ...lfs, ...vulnerabilities.findings]
     const relevant = opts.base || opts.discover ? dropUnchangedContext(raw, dependencies, discovery) : raw
     const findings = applySeverityOverrides(relevant, config).sort(compareFindings)
     const report: Report = {

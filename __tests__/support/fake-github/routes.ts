@@ -16,6 +16,7 @@ import {
   listReviews,
   updateReviewComment
 } from './handlers/pulls.js'
+import { createInstallationToken, listHookDeliveries, redeliverHookDelivery } from './handlers/app.js'
 import { createSnapshot, getRepo, listAdvisories } from './handlers/repo.js'
 import type { Ctx, Reply } from './reply.js'
 
@@ -53,7 +54,11 @@ export const ROUTES: Route[] = [
   { key: `GET ${R}/check-runs/{check_run_id}/annotations`, perm: 'checks:read', handle: listAnnotations },
   { key: `GET ${R}/commits/{ref}/check-runs`, perm: 'checks:read', handle: listCheckRunsForRef },
   { key: `POST ${R}/dependency-graph/snapshots`, perm: 'contents:write', handle: createSnapshot },
-  { key: 'GET /advisories', handle: listAdvisories }
+  { key: 'GET /advisories', handle: listAdvisories },
+  // GitHub App routes: authenticated with the app's JWT, not an installation token (server.ts)
+  { key: 'POST /app/installations/{installation_id}/access_tokens', handle: createInstallationToken },
+  { key: 'GET /app/hook/deliveries', handle: listHookDeliveries },
+  { key: 'POST /app/hook/deliveries/{delivery_id}/attempts', handle: redeliverHookDelivery }
 ]
 
 export interface Matcher {

@@ -81,6 +81,28 @@ export interface FakeGitHub {
   close(): Promise<void>
 }
 
+/** Why a GitHub App JWT would be refused (RS256, signed by the app's key, iss = app id, at most 10 minutes), or null. */
+function checkAppJwt(jwt: string, state: FakeState): string | null {
+  if (!state.app) return 'this fake has no app (seed.app)'
+  const [h, p, sig] = jwt.split('.')
+  if (!h || !p || !sig) return 'not a JWT'
+  let header: { alg?: string }
+  let claims: { iss?: unknown; iat?: number; exp?: number }
+  try {
+    header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'))
+    claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'))
+  } catch {
+    return 'not a JWT'
+  }
+  if (header.alg !== 'RS256') return `alg ${header.alg}`
+  if (!crypto.verify('RSA-SHA256', Buffer.from(`${h}.${p}`), state.app.publicKey, Buffer.from(sig, 'base64url'))) return 'bad signature'
+  const now = Math.floor(Date.now() / 1000)
+  if (String(claims.iss) !== String(state.app.id)) return `iss ${String(claims.iss)}`
+  if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number') return 'iat/exp missing'
+  if (claims.iat > now + 60 || claims.exp <= now || claims.exp - claims.iat > 660) return 'expired or too long-lived'
+  return null
+}
+
 const RECORDED_HEADERS = ['authorization', 'accept', 'user-agent', 'content-type', 'x-github-api-version', 'if-none-match']
 const DOCS = 'https://docs.github.com/rest'
 
@@ -155,7 +177,11 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
     const auth = headers.authorization
     if (!auth) return fail(401, 'Requires authentication', 'auth')
     const token = /^(?:token|bearer)\s+(\S+)$/i.exec(auth)?.[1]
-    if (!token || (state.token !== undefined && token !== state.token)) return fail(401, 'Bad credentials', 'auth')
+    if (url.pathname.startsWith('/app/') || url.pathname === '/app') {
+      // GitHub App routes take the app's JWT, never an installation token
+      const problem = token ? checkAppJwt(token, state) : 'no token'
+      if (problem) return fail(401, 'A JSON web token could not be decoded', 'auth', DOCS, { detail: problem })
+    } else if (!token || (state.token !== undefined && token !== state.token)) return fail(401, 'Bad credentials', 'auth')
     if (!headers.accept) violate('header', 'no Accept header (send application/vnd.github+json)', false)
     const version = headers['x-github-api-version']
     if (version !== undefined && !apiVersions.includes(version)) {

@@ -336,8 +336,8 @@ export function checkRun(s: FakeState, urls: Urls, r: CheckRunRecord): Obj {
     name: r.name,
     check_suite: { id: 5_000_000 + r.id },
     app: {
-      id: 15368,
-      slug: 'github-actions',
+      id: s.app?.id ?? 15368,
+      slug: s.app?.slug ?? 'github-actions',
       client_id: 'Iv1.05c79e9ad1f6bdfa',
       node_id: 'MDM6QXBwMTUzNjg=',
       owner: user({ login: 'github', id: 9919, type: 'Organization' }, urls),

@@ -69,6 +69,30 @@ export interface FakeGitHubSeed {
   treeEntryLimit?: number
   /** answer POST dependency-graph/snapshots with this result */
   snapshotResult?: 'SUCCESS' | 'ACCEPTED' | 'INVALID'
+  /**
+   * A GitHub App: `/app/*` routes take its JWT (RS256, checked with `publicKey`), installation
+   * `installationId` gets `token` from POST /app/installations/{id}/access_tokens, and the check
+   * runs it creates carry its id and slug.
+   */
+  app?: AppSeed
+}
+
+export interface AppSeed {
+  id: number
+  slug: string
+  /** PEM (SPKI or PKCS#1) of the app's key pair */
+  publicKey: string
+  installationId: number
+  /** recent webhook deliveries the app can list and redeliver (GET /app/hook/deliveries) */
+  deliveries?: HookDeliverySeed[]
+}
+
+export interface HookDeliverySeed {
+  id: number
+  guid: string
+  event: string
+  action?: string | null
+  redelivery?: boolean
 }
 
 export const ACTIONS_BOT: UserSeed = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' }
@@ -135,6 +159,12 @@ export interface CheckRunRecord {
   annotations: Array<Record<string, unknown>>
 }
 
+export interface RedeliveryRecord {
+  deliveryId: number
+  guid: string
+  at: string
+}
+
 export interface SnapshotRecord {
   id: number
   body: Record<string, unknown>
@@ -165,6 +195,11 @@ export class FakeState {
   readonly reviewComments: ReviewCommentRecord[] = []
   readonly checkRuns: CheckRunRecord[] = []
   readonly snapshots: SnapshotRecord[] = []
+  readonly app: AppSeed | undefined
+  /** installation tokens handed out (POST /app/installations/{id}/access_tokens) */
+  installationTokens = 0
+  readonly hookDeliveries: HookDeliverySeed[]
+  readonly redeliveries: RedeliveryRecord[] = []
   advisories: Array<Record<string, unknown>>
   private readonly byRef = new Map<string, RefFiles>()
   private readonly blobs = new Map<string, GitFile>()
@@ -184,6 +219,8 @@ export class FakeState {
     this.treeEntryLimit = seed.treeEntryLimit ?? 100_000
     this.snapshotResult = seed.snapshotResult ?? 'SUCCESS'
     this.advisories = seed.advisories ?? []
+    this.app = seed.app
+    this.hookDeliveries = [...(seed.app?.deliveries ?? [])]
     for (const [name, sha] of Object.entries(seed.refs ?? {})) this.refs.set(name, sha)
     for (const p of seed.pulls ?? []) this.addPull(p)
     for (const [ref, files] of Object.entries(seed.files ?? {})) this.setFiles(ref, files)
