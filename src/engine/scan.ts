@@ -136,14 +136,20 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
     }
     const lfs = await checkLfsRules(artifacts, tree, opts.base || opts.discover ? 'change' : 'tree')
     const adv = opts.advisories ?? {}
-    const vulnerabilities = await assessAdvisories({
-      dependencies,
-      config,
-      mode: opts.base || opts.discover ? 'change' : 'tree',
-      source: chooseAdvisorySource(config, { ...(adv.github ? { github: adv.github } : {}), offline: !adv.online, ...(adv.fetch ? { fetch: adv.fetch } : {}) }),
-      files: advisoryFiles(config, root, adv.files ?? []),
-      ...(opts.now ? { now: opts.now } : {})
-    })
+    const advisorySource = chooseAdvisorySource(config, { ...(adv.github ? { github: adv.github } : {}), offline: !adv.online, ...(adv.fetch ? { fetch: adv.fetch } : {}) })
+    const advisoryRecords = advisoryFiles(config, root, adv.files ?? [])
+    // Offline with no local records there is no source at all: nothing is checked, and the docs say how to add one.
+    const vulnerabilities =
+      advisorySource.kind === 'files' && advisoryRecords.length === 0
+        ? { findings: [] }
+        : await assessAdvisories({
+            dependencies,
+            config,
+            mode: opts.base || opts.discover ? 'change' : 'tree',
+            source: advisorySource,
+            files: advisoryRecords,
+            ...(opts.now ? { now: opts.now } : {})
+          })
     const raw: Finding[] = [...outcomes.flatMap((o) => o.findings), ...discovery.escapingLinks.map(linkFinding), ...verification.findings, ...licensing.findings, ...lfs, ...vulnerabilities.findings]
     const relevant = opts.base || opts.discover ? dropUnchangedContext(raw, dependencies, discovery) : raw
     const findings = applySeverityOverrides(relevant, config).sort(compareFindings)
