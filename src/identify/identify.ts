@@ -7,6 +7,8 @@ import { cardKind, readFrontMatter } from './front-matter.js'
 import { parseLfsPointer } from './lfs.js'
 import { listZip, readMemberHead } from '../inspect/formats/zip.js'
 import { looksLikePickle } from '../inspect/pickle-result.js'
+import { gunzipHead, isGzip, probeArchive } from '../inspect/containers/tar-members.js'
+import { walkLocalHeaders } from '../inspect/containers/zip-layout.js'
 import { explainNotSafetensors, HEAD_BYTES, sniff } from './sniff.js'
 
 export interface Identified {
@@ -20,14 +22,14 @@ export interface Identified {
 const FORMAT_KIND: Record<string, ArtifactKind> = {
   safetensors: 'model', gguf: 'model', ggml: 'model', onnx: 'model', tflite: 'model',
   'keras-h5': 'model', 'keras-v3': 'model', 'pytorch-zip': 'model', torchscript: 'model',
-  'pytorch-legacy': 'model', pickle: 'model', zip: 'model', '7z': 'model', rar: 'model',
+  'pytorch-legacy': 'model', pickle: 'model', zip: 'model', '7z': 'model', rar: 'model', tar: 'model', gzip: 'model',
   'chat-template': 'model-config', 'tokenizer-config': 'model-config', 'hf-config': 'model-config', joblib: 'model', numpy: 'model', 'numpy-npz': 'model',
   'xgboost-json': 'model', 'xgboost-ubj': 'model', tfjs: 'model', 'tf-savedmodel': 'model', sentencepiece: 'model',
   parquet: 'dataset', arrow: 'dataset', 'feather-v1': 'dataset', csv: 'dataset', tsv: 'dataset',
   jsonl: 'dataset', tfrecord: 'dataset', hdf5: 'dataset', 'dvc-pointer': 'dataset'
 }
 /** Containers that hold weights or data alike: where they live decides which. */
-const AMBIGUOUS = new Set(['hdf5', 'numpy', 'numpy-npz', 'pickle', 'joblib'])
+const AMBIGUOUS = new Set(['hdf5', 'numpy', 'numpy-npz', 'pickle', 'joblib', 'tar', 'gzip'])
 const KERAS_MARKERS = ['keras_version', 'model_config', 'layer_names'].map((s) => Buffer.from(s))
 const KERAS_SCAN_BYTES = 1024 * 1024
 /** Opcodes a protocol 0/1 pickle can start with (MARK, EMPTY_*, GLOBAL, INST, PUT, NONE, ints, strings). */
@@ -62,10 +64,20 @@ export async function identify(relPath: string, src: ByteSource): Promise<Identi
     const byName = await identifyByName(relPath, head, hint)
     if (byName) ({ format, facts } = byName)
   }
+  if (format === null && isGzip(head)) format = 'gzip'
+  // `weights.pt.gz` holding a torch zip is no joblib stream: the gzip inspector opens the zip.
+  if (format === 'joblib' && facts.compression === 'gzip' && (await gunzipHead(head, 4)).toString('latin1') === 'PK\x03\x04') ({ format, facts } = { format: 'gzip', facts: {} })
   if (format === 'hdf5' && (await hasKerasMarkers(src))) format = 'keras-h5'
   if (format === 'zip' && !hint && !(await zipHoldsMlContent(src))) return null
+  if (format === 'tar' || format === 'gzip') {
+    // Like generic zips: an archive is an artifact when it holds ML content (or cannot be read to tell), or its name promises a model.
+    const probe = hint?.kind === 'model' ? 'found' : await probeArchive(src, isMlMember)
+    if (probe === 'none' || (probe === 'unreadable' && hint)) return null
+  }
+  // `model.pth.tar`, `weights.pt.gz`: the name promises what is inside the wrapper, which inspection opens.
+  const wrapped = (format === 'tar' || format === 'gzip') && /\.(tar|tgz|gz)$/i.test(relPath)
 
-  if (hint && hint.formats.length > 0) {
+  if (hint && hint.formats.length > 0 && !wrapped) {
     if (format === null && hint.strict) {
       const why = hint.nominal === 'safetensors' ? explainNotSafetensors(head, src.size) : `its content is not ${article(hint.nominal)} file`
       return result(hint.kind, hint.nominal, {}, [unparseable(hint.nominal, `the name promises ${article(hint.nominal)} file, but ${why}`)])
@@ -157,6 +169,8 @@ async function zipHoldsMlContent(src: ByteSource): Promise<boolean> {
     return false
   }
   try {
+    // Members only the local headers show (hidden from the central directory) make it worth inspecting.
+    if ((await walkLocalHeaders(src, listing, 'zip archive')).issues.length > 0) return true
     let heads = 0
     for (const m of listing.members) {
       if (m.name.endsWith('/')) continue
@@ -167,6 +181,11 @@ async function zipHoldsMlContent(src: ByteSource): Promise<boolean> {
   } finally {
     listing.zip.close()
   }
+}
+
+/** A tar member (or a gzip file's content) that makes the archive an ML artifact: a model name, a pickle or a zip. */
+function isMlMember(name: string, head: Buffer): boolean {
+  return (name !== '' && hintFor(name) !== null) || looksLikePickle(head) || head.subarray(0, 4).toString('latin1') === 'PK\x03\x04'
 }
 
 async function hasKerasMarkers(src: ByteSource): Promise<boolean> {

@@ -1,5 +1,7 @@
 import type { ByteSource } from '../util/byte-source.js'
 import { listZip } from '../inspect/formats/zip.js'
+import { isTarHeader } from '../inspect/formats/tar.js'
+import { gunzipHead, isGzip } from '../inspect/containers/tar-members.js'
 
 /** What the bytes say a file is. `broken` = it starts like `format` but is not a valid one. */
 export type Sniff =
@@ -24,6 +26,8 @@ export async function sniff(src: ByteSource, head: Buffer): Promise<Sniff> {
   if (ascii4 === 'PK\x03\x04' || ascii4 === 'PK\x05\x06') return sniffZip(src)
   if (head.subarray(0, 6).equals(SEVEN_Z)) return { format: '7z' }
   if (head.subarray(0, 6).equals(RAR)) return { format: 'rar' }
+  if (isTarHeader(head.subarray(0, 512))) return { format: 'tar' }
+  if (isGzip(head) && isTarHeader(await gunzipHead(head, 512))) return { format: 'tar', facts: { compression: 'gzip' } }
   if (ascii4 === 'GGUF') {
     const version = head.length >= 8 ? head.readUInt32LE(4) : -1
     return version >= 1 && version <= 3 ? { format: 'gguf', facts: { gguf_version: version } } : { format: 'gguf', broken: `unsupported GGUF version ${version}` }

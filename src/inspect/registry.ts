@@ -15,6 +15,7 @@ import {
 } from './formats/index.js'
 import { inspectJoblib } from './containers/joblib.js'
 import { scanZipPickles } from './containers/zip-members.js'
+import { inspectTarOrGzip } from './containers/tar-members.js'
 import { inspectPickleStream } from './pickle-result.js'
 import { inspectCard } from './cards/card.js'
 import { inspectHfConfig } from './cards/hf-config.js'
@@ -43,6 +44,8 @@ export const INSPECTORS: Partial<Record<string, Inspector>> = {
   'pytorch-zip': (src) => scanZipPickles(src, { kind: 'PyTorch archive', framework: 'torch', skip: (n) => TORCH_STORAGE.test(n) }),
   torchscript: (src) => scanZipPickles(src, { kind: 'TorchScript archive', framework: 'torch', skip: (n) => TORCH_STORAGE.test(n) }),
   zip: (src) => scanZipPickles(src, { kind: 'zip archive' }),
+  tar: (src) => inspectTarOrGzip(src),
+  gzip: (src) => inspectTarOrGzip(src),
   joblib: (src, ctx) => inspectJoblib(src, typeof ctx.facts.compression === 'string' ? ctx.facts.compression : undefined),
   numpy: async (src, ctx) => {
     const npy = await inspectNpy(src, ctx)

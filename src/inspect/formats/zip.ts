@@ -34,9 +34,15 @@ class SourceReader extends yauzl.RandomAccessReader {
 
 export interface ZipMember {
   name: string
+  /** The name's bytes as the central directory stores them. */
+  rawName: Buffer
   compressedSize: number
   uncompressedSize: number
   encrypted: boolean
+  /** Offset of the member's local file header, as the central directory says. */
+  offset: number
+  method: number
+  flags: number
   entry: yauzl.Entry
 }
 
@@ -78,9 +84,13 @@ export async function listZip(src: ByteSource, maxMembers = ZIP_LIMITS.maxMember
         const name = Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw)
         members.push({
           name,
+          rawName: Buffer.isBuffer(raw) ? raw : Buffer.from(name, 'utf8'),
           compressedSize: entry.compressedSize,
           uncompressedSize: entry.uncompressedSize,
           encrypted: (entry.generalPurposeBitFlag & 1) !== 0,
+          offset: entry.relativeOffsetOfLocalHeader,
+          method: entry.compressionMethod,
+          flags: entry.generalPurposeBitFlag,
           entry
         })
         if (members.length >= maxMembers && zip.entriesRead < zip.entryCount) {
