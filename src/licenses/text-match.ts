@@ -1,3 +1,4 @@
+import { loadLicenseTexts } from './license-texts.js'
 import { isDeprecated } from './spdx-ids.js'
 import { USE_RESTRICTED } from './use-restrictions.js'
 
@@ -123,8 +124,7 @@ function byTitle(text: string): TextVerdict | null {
 }
 
 async function loadCorpus(): Promise<Candidate[]> {
-  corpus ??= import('spdx-license-list/full.js').then((mod) => {
-    const full = mod.default
+  corpus ??= loadLicenseTexts().then((full) => {
     const byText = new Map<string, Candidate>()
     for (const id of Object.keys(full).sort()) {
       if (isDeprecated(id) || id.endsWith('+')) continue

@@ -59,7 +59,7 @@ export class FileByteSource implements ByteSource {
 
   stream(start = 0, end = this.size): AsyncIterable<Buffer> {
     if (end <= start) return (async function* () {})()
-    return createReadStream(this.filePath, { start, end: end - 1, highWaterMark: 4 << 20 })
+    return createReadStream(this.filePath, { start, end: end - 1, highWaterMark: 2 << 20 })
   }
 
   async close(): Promise<void> {
