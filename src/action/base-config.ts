@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { CONFIG_FILE_NAME, parseConfig } from '../config/load.js'
 import { DEFAULT_CONFIG, type Config } from '../config/schema.js'
 import type { GitHubClient } from '../github/client.js'
+import { readTextAtRef as fromApi } from '../report-github/base-config.js'
 import { git } from '../util/run-git.js'
 
 /**
@@ -34,16 +35,5 @@ async function fromGit(workspace: string, sha: string, rel: string): Promise<str
     return (await git(workspace, ['show', `${sha}:${rel}`])).toString('utf8')
   } catch {
     return null
-  }
-}
-
-async function fromApi(client: GitHubClient, repo: { owner: string; repo: string }, rel: string, ref: string): Promise<string | null> {
-  try {
-    const res = await client.request('GET /repos/{owner}/{repo}/contents/{path}', { ...repo, path: rel, ref, headers: { accept: 'application/vnd.github.raw+json' } })
-    const data = res.data as unknown
-    return typeof data === 'string' ? data : Buffer.from(data as ArrayBuffer).toString('utf8')
-  } catch (err) {
-    if ((err as { status?: number }).status === 404) return null
-    throw err
   }
 }

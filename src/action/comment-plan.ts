@@ -1,17 +1,1 @@
-import type { ActionInputs } from './inputs.js'
-
-export type CommentPlan = { kind: 'create'; body: string } | { kind: 'update'; id: number; body: string } | { kind: 'none'; reason: string }
-
-/**
- * The sticky comment's next state. `on-findings` (default) posts only when there is something to
- * say, but once a comment exists it is kept current: it turns into the all-clear when findings go
- * away. An unchanged body is not rewritten, so re-runs do not notify anyone.
- */
-export function planComment(policy: ActionInputs['comment'], findings: number, existing: { id: number; body: string } | null, body: string): CommentPlan {
-  if (policy === 'never') return { kind: 'none', reason: 'comment: never' }
-  if (existing) {
-    return existing.body === body ? { kind: 'none', reason: 'the comment is up to date' } : { kind: 'update', id: existing.id, body }
-  }
-  if (policy === 'on-findings' && findings === 0) return { kind: 'none', reason: 'no findings' }
-  return { kind: 'create', body }
-}
+export { planComment, type CommentPlan, type CommentPolicy } from '../report-github/comment-plan.js'

@@ -9,9 +9,10 @@ import { submitDependencySnapshot } from './dependency-snapshot.js'
 import { parseInputs, type ActionInputs } from './inputs.js'
 import { Ladder } from './ladder.js'
 import { writeBom, writeJobSummary, writeJsonReport, writeSarif } from './report-files.js'
-import { syncReviewComments } from './review-comments.js'
+import { syncReviewComments } from '../report-github/review-comments.js'
+import { upsertStickyComment } from '../report-github/sticky-comment.js'
+import { actionLog } from './log.js'
 import { resolveMode, scanChange, scanSnapshot, type ScanResult } from './scan-event.js'
-import { upsertStickyComment } from './sticky-comment.js'
 
 /**
  * The action: scan (a PR's change or the whole tree), then the reporting ladder. The exit code is
@@ -60,9 +61,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const pr = ctx.pullRequest
   if (client && pr && files) {
     const target = { ...ctx.repo, number: pr.number }
-    await ladder.step('post the PR comment', 'pull-requests', () => upsertStickyComment(client, target, inputs.comment, report.findings.length, renderComment(report, runUrl ? { runUrl } : {})))
+    await ladder.step('post the PR comment', 'pull-requests', () => upsertStickyComment(client, target, inputs.comment, report.findings.length, renderComment(report, runUrl ? { runUrl } : {}), actionLog))
     if (inputs.review && !ladder.isDenied('pull-requests')) {
-      await ladder.step('write review comments', 'pull-requests', () => syncReviewComments(client, { ...target, headSha }, report.findings, files))
+      await ladder.step('write review comments', 'pull-requests', () => syncReviewComments(client, { ...target, headSha }, report.findings, files, actionLog))
     }
   }
 

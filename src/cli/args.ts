@@ -16,6 +16,10 @@ export interface ScanArgs {
   bom?: string
   bomFormat: BomFormat
   failOn: FailOn
+  /** Local OSV advisory records (files or folders). */
+  advisories: string[]
+  /** Allow network lookups: OSV for advisories, PyPI/npm for dependency licenses. */
+  online: boolean
 }
 export interface BomDiffArgs {
   command: 'bom-diff'
@@ -23,10 +27,11 @@ export interface BomDiffArgs {
   newBom: string
   format: 'text' | 'json'
 }
-export type CliArgs = ScanArgs | BomDiffArgs | { command: 'help' } | { command: 'version' }
+export type CliArgs = ScanArgs | BomDiffArgs | { command: 'serve' } | { command: 'help' } | { command: 'version' }
 
 export const USAGE = `Usage: modelgate scan [DIR] [options]
        modelgate bom diff OLD.cdx.json NEW.cdx.json [--format text|json]
+       modelgate serve   (GitHub App webhook server; settings from the environment, see docs/bot.md)
 
 Finds, identifies and hashes every model, dataset, ML dependency manifest, card
 and signature in DIR (default: .), or only those changed between two git refs.
@@ -40,6 +45,9 @@ Options:
   --bom FILE            write a CycloneDX 1.6 BOM to FILE
   --bom-format FORMAT   json | xml (default: json)
   --fail-on LEVEL       error | warning | never (default: error)
+  --advisories PATH     local OSV advisory records (a file, an array, or a folder); repeatable
+  --online              allow network lookups (OSV API for advisories, PyPI/npm for licenses);
+                        without it nothing leaves the machine
   -h, --help            show this help
   -v, --version         show the version
 
@@ -67,6 +75,8 @@ export function parseCli(argv: string[]): CliArgs {
         bom: { type: 'string' },
         'bom-format': { type: 'string' },
         'fail-on': { type: 'string' },
+        advisories: { type: 'string', multiple: true },
+        online: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' }
       }
@@ -82,6 +92,10 @@ export function parseCli(argv: string[]): CliArgs {
     if (rest[0] !== 'diff' || rest.length !== 3) throw new UsageError('usage: modelgate bom diff OLD.cdx.json NEW.cdx.json')
     return { command: 'bom-diff', oldBom: rest[1]!, newBom: rest[2]!, format: oneOf('format', values.format, ['text', 'json'], 'text') }
   }
+  if (command === 'serve') {
+    if (rest.length) throw new UsageError(`serve takes no arguments (settings come from the environment: APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, PORT; see docs/bot.md)`)
+    return { command: 'serve' }
+  }
   if (command !== 'scan') throw new UsageError(command ? `unknown command '${command}'; the command is 'scan' (see 'modelgate --help')` : "missing command; try 'modelgate scan .'")
   if (rest.length > 1) throw new UsageError(`scan takes one directory, got ${rest.length}: ${rest.join(' ')}`)
   if (values.head && !values.base) throw new UsageError('--head needs --base: give the ref to compare against')
@@ -95,6 +109,8 @@ export function parseCli(argv: string[]): CliArgs {
     ...(values.output ? { output: values.output } : {}),
     ...(values.bom ? { bom: values.bom } : {}),
     bomFormat: oneOf('bom-format', values['bom-format'], ['json', 'xml'], 'json'),
-    failOn: oneOf('fail-on', values['fail-on'], ['error', 'warning', 'never'], 'error')
+    failOn: oneOf('fail-on', values['fail-on'], ['error', 'warning', 'never'], 'error'),
+    advisories: values.advisories ?? [],
+    online: values.online ?? false
   }
 }

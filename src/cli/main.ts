@@ -11,6 +11,8 @@ export interface Io {
   stdout: (text: string) => void
   stderr: (text: string) => void
   cwd: string
+  /** `serve` reads its settings here; default process.env. */
+  env?: NodeJS.ProcessEnv
 }
 
 /** Runs the CLI and returns its exit code: 0 pass, 1 fail, 2 usage/config/internal error. */
@@ -20,6 +22,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     if (args.command === 'help') return io.stdout(USAGE + '\n'), 0
     if (args.command === 'version') return io.stdout(`${TOOL.version}\n`), 0
     if (args.command === 'bom-diff') return await runBomDiff(args, io)
+    if (args.command === 'serve') {
+      const { runServe } = await import('../bot/main.js')
+      return await runServe(io.env ?? process.env, { stderr: io.stderr })
+    }
     return await runScan(args, io)
   } catch (err) {
     if (err instanceof UsageError) {
@@ -41,6 +47,8 @@ async function runScan(args: ScanArgs, io: Io): Promise<number> {
     ...(args.head ? { head: args.head } : {}),
     ...(args.config ? { configPath: path.resolve(io.cwd, args.config) } : {}),
     failOn: args.failOn,
+    advisories: { online: args.online, files: args.advisories.map((p) => path.resolve(io.cwd, p)) },
+    ...(args.online ? { registry: {} } : {}),
     log: (line) => io.stderr(`modelgate: ${line}\n`)
   })
   const body = render(report, args.format)

@@ -15,6 +15,11 @@ export interface ClientOptions {
   /** GITHUB_API_URL: api.github.com, GHES, or a loopback fake in tests. */
   baseUrl: string
   log: (line: string) => void
+  /**
+   * Pacing lane: the throttling plugin paces writes (one a second) per id across every client in
+   * the process. The bot passes one per installation, so installations do not wait for each other.
+   */
+  throttleId?: string
 }
 
 /**
@@ -34,7 +39,7 @@ export function createGitHubClient(opts: ClientOptions): GitHubClient {
     {
       baseUrl: opts.baseUrl,
       userAgent: `${TOOL.name}/${TOOL.version}`,
-      throttle: { onRateLimit: onLimit('rate limit'), onSecondaryRateLimit: onLimit('secondary rate limit') },
+      throttle: { onRateLimit: onLimit('rate limit'), onSecondaryRateLimit: onLimit('secondary rate limit'), ...(opts.throttleId ? { id: opts.throttleId } : {}) },
       retry: { retries: 3 }
     },
     throttling,

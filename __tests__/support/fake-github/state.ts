@@ -83,6 +83,8 @@ export interface AppSeed {
   /** PEM (SPKI or PKCS#1) of the app's key pair */
   publicKey: string
   installationId: number
+  /** more installations that get the same token (several accounts' load in one fake) */
+  moreInstallations?: number[]
   /** recent webhook deliveries the app can list and redeliver (GET /app/hook/deliveries) */
   deliveries?: HookDeliverySeed[]
 }

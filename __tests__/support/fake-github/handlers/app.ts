@@ -3,7 +3,8 @@ import { created, errorBody, GitHubError, notFound, ok, type Ctx, type Reply } f
 
 export function createInstallationToken(ctx: Ctx): Reply {
   const s = ctx.state
-  if (!s.app || Number(ctx.params.installation_id) !== s.app.installationId) throw notFound(ctx)
+  const id = Number(ctx.params.installation_id)
+  if (!s.app || (id !== s.app.installationId && !s.app.moreInstallations?.includes(id))) throw notFound(ctx)
   if (s.token === undefined) throw new Error('fake-github: seed a token for the app installation to hand out')
   s.installationTokens++
   return created({

@@ -1,12 +1,12 @@
-import * as core from '@actions/core'
 import type { PullFile } from '../discover/pull-request.js'
 import type { GitHubClient } from '../github/client.js'
 import type { Finding } from '../types.js'
+import type { ReportLog } from './log.js'
 import { planReview } from './review-plan.js'
 import type { StickyTarget } from './sticky-comment.js'
 
 /** Review comments on the PR's diff: new findings commented, stale ones resolved or removed. */
-export async function syncReviewComments(client: GitHubClient, t: StickyTarget & { headSha: string }, findings: readonly Finding[], files: readonly PullFile[]): Promise<void> {
+export async function syncReviewComments(client: GitHubClient, t: StickyTarget & { headSha: string }, findings: readonly Finding[], files: readonly PullFile[], log: ReportLog): Promise<void> {
   const repo = { owner: t.owner, repo: t.repo }
   const listed = await client.paginate(client.rest.pulls.listReviewComments, { ...repo, pull_number: t.number, per_page: 100 })
   const existing = listed.map((c) => ({ id: c.id, body: c.body, byBot: c.user?.type === 'Bot', inReplyTo: c.in_reply_to_id ?? null }))
@@ -17,7 +17,7 @@ export async function syncReviewComments(client: GitHubClient, t: StickyTarget &
   }
   for (const r of plan.resolve) await client.rest.pulls.updateReviewComment({ ...repo, comment_id: r.id, body: r.body })
   for (const id of plan.remove) await client.rest.pulls.deleteReviewComment({ ...repo, comment_id: id })
-  core.info(
+  log.info(
     `review comments: ${plan.create.length} new, ${plan.resolve.length} resolved, ${plan.remove.length} removed` +
       (plan.overCap ? `; ${plan.overCap} more findings are only in the PR comment (at most 10 review comments per run)` : '')
   )

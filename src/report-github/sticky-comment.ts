@@ -1,8 +1,7 @@
-import * as core from '@actions/core'
 import type { GitHubClient } from '../github/client.js'
 import { COMMENT_MARKER } from '../report/markdown.js'
-import { planComment } from './comment-plan.js'
-import type { ActionInputs } from './inputs.js'
+import { planComment, type CommentPolicy } from './comment-plan.js'
+import type { ReportLog } from './log.js'
 
 export interface StickyTarget {
   owner: string
@@ -11,16 +10,16 @@ export interface StickyTarget {
 }
 
 /** Finds our comment by its hidden marker (bots only: a person can paste the marker, not be a bot) and creates, updates or leaves it. */
-export async function upsertStickyComment(client: GitHubClient, t: StickyTarget, policy: ActionInputs['comment'], findings: number, body: string): Promise<void> {
+export async function upsertStickyComment(client: GitHubClient, t: StickyTarget, policy: CommentPolicy, findings: number, body: string, log: ReportLog): Promise<void> {
   if (policy === 'never') return
   const comments = await client.paginate(client.rest.issues.listComments, { owner: t.owner, repo: t.repo, issue_number: t.number, per_page: 100 })
   const mine = comments.find((c) => c.user?.type === 'Bot' && (c.body ?? '').startsWith(COMMENT_MARKER))
   const plan = planComment(policy, findings, mine ? { id: mine.id, body: mine.body ?? '' } : null, body)
   if (plan.kind === 'create') {
     const { data } = await client.rest.issues.createComment({ owner: t.owner, repo: t.repo, issue_number: t.number, body: plan.body })
-    core.info(`PR comment created: ${data.html_url}`)
+    log.info(`PR comment created: ${data.html_url}`)
   } else if (plan.kind === 'update') {
     const { data } = await client.rest.issues.updateComment({ owner: t.owner, repo: t.repo, comment_id: plan.id, body: plan.body })
-    core.info(`PR comment updated: ${data.html_url}`)
-  } else core.info(`PR comment: nothing to do (${plan.reason})`)
+    log.info(`PR comment updated: ${data.html_url}`)
+  } else log.info(`PR comment: nothing to do (${plan.reason})`)
 }

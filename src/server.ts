@@ -1,0 +1,13 @@
+import { runServe } from './bot/main.js'
+
+runServe(process.env, { stderr: (t) => process.stderr.write(t) }).then(
+  (code) => {
+    process.exitCode = code
+    // keep-alive sockets or timers of finished work must not hold a stopped server open
+    if (code === 0) setTimeout(() => process.exit(0), 100).unref()
+  },
+  (err: unknown) => {
+    process.stderr.write(`modelgate serve: internal error: ${String(err)}\n`)
+    process.exitCode = 2
+  }
+)
