@@ -1,13 +1,9 @@
 import { scan } from '../../src/engine/scan.js'
-import { parseConfig } from '../../src/config/load.js'
-import { DEFAULT_CONFIG, type Config } from '../../src/config/schema.js'
 import type { Dependency, Finding } from '../../src/types.js'
 import { makeTree, writeTree, type TreeSpec } from '../support/tree.js'
 import { gitIn } from '../support/git.js'
 
-export function config(yaml?: string): Config {
-  return yaml ? parseConfig(yaml, '.modelgate.yml') : DEFAULT_CONFIG
-}
+export { config, dependency } from '../support/builders.js'
 
 /** The dependencies the real inventory reads from a tree (tree mode). */
 export async function inventory(spec: TreeSpec): Promise<Dependency[]> {
@@ -28,21 +24,6 @@ export async function changeInventory(base: TreeSpec, head: TreeSpec): Promise<D
   return (await scan({ root, base: 'main', failOn: 'never' })).report.dependencies
 }
 
-export function dependency(name: string, version: string | null, extra: Partial<Dependency> = {}): Dependency {
-  const ecosystem = extra.ecosystem ?? 'pypi'
-  return {
-    path: 'requirements.txt',
-    line: 1,
-    ecosystem,
-    name,
-    specifier: version ? `==${version}` : null,
-    version,
-    pinned: version !== null,
-    ml: true,
-    purl: `pkg:${ecosystem}/${name.replace('@', '%40')}${version ? `@${version}` : ''}`,
-    ...extra
-  }
-}
 
 /** `path:line rule severity`, the compact form tests compare. */
 export const brief = (findings: Finding[]): string[] => findings.map((f) => `${f.path}:${f.line ?? '-'} ${f.rule} ${f.severity}`)
