@@ -245,6 +245,9 @@ test('bad input gets a clear answer: 401 bad or missing signature, 400 malformed
   expect(metrics).toContain('modelgate_queue_depth 0')
   expect(metrics).toMatch(/modelgate_webhook_deliveries_total\{status="401"\} 3/)
   expect(metrics).toContain('modelgate_scan_duration_seconds_count 0')
+  expect(metrics).toMatch(/^nodejs_external_memory_bytes \d+$/m)
+  // the server's own peak, never below what it holds now
+  expect(Number(/^modelgate_max_resident_memory_bytes (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(Number(/^process_resident_memory_bytes (\d+)$/m.exec(metrics)?.[1]))
   // nothing reached GitHub: unauthenticated input is not acted on
   expect(gh.requests).toEqual([])
 })

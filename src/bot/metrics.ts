@@ -1,3 +1,20 @@
+import { readFileSync } from 'node:fs'
+
+/**
+ * This process's own peak RSS. On Linux getrusage's ru_maxrss survives execve, so a server
+ * forked from a large parent (a supervisor, a test runner) would report the parent's peak;
+ * VmHWM in /proc/self/status starts afresh with the new program.
+ */
+export function peakResidentBytes(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))
+    if (m) return Number(m[1]) * 1024
+  } catch {
+    // not Linux: fall back to getrusage
+  }
+  return process.resourceUsage().maxRSS * 1024
+}
+
 /** Counters and scan durations for GET /metrics (Prometheus text format). */
 export class Metrics {
   readonly deliveries = new Map<string, number>()
@@ -53,10 +70,13 @@ export class Metrics {
       `process_resident_memory_bytes ${mem.rss}`,
       '# HELP modelgate_max_resident_memory_bytes Peak resident set size since start.',
       '# TYPE modelgate_max_resident_memory_bytes gauge',
-      `modelgate_max_resident_memory_bytes ${process.resourceUsage().maxRSS * 1024}`,
+      `modelgate_max_resident_memory_bytes ${peakResidentBytes()}`,
       '# HELP nodejs_heap_used_bytes V8 heap in use.',
       '# TYPE nodejs_heap_used_bytes gauge',
-      `nodejs_heap_used_bytes ${mem.heapUsed}`
+      `nodejs_heap_used_bytes ${mem.heapUsed}`,
+      '# HELP nodejs_external_memory_bytes Memory outside the V8 heap held by JavaScript objects (Buffers among them).',
+      '# TYPE nodejs_external_memory_bytes gauge',
+      `nodejs_external_memory_bytes ${mem.external}`
     ]
     return lines.join('\n') + '\n'
   }
