@@ -6,7 +6,8 @@
  *   node scripts/refresh-trusted-root.mjs                       # from @sigstore/tuf's seeds.json (installed package)
  *   node scripts/refresh-trusted-root.mjs --seeds path/seeds.json
  *   node scripts/refresh-trusted-root.mjs --from path/trusted_root.json
- *   (any of these with --label TEXT to name the source in the header, --check to fail when the module is stale)
+ *   (any of these with --label TEXT to name the source in the header, --check to fail when the module is stale,
+ *   --out FILE to write another module than src/verify/trusted-root.ts, as the tests do)
  *   node scripts/refresh-trusted-root.mjs --tuf                 # online: a TUF update via @sigstore/tuf
  *
  * The seeds are the TUF metadata and targets that @sigstore/tuf embeds; the trusted root is the
@@ -23,11 +24,11 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const OUT = path.join(REPO, 'src', 'verify', 'trusted-root.ts')
 const TUF_REPO = 'https://tuf-repo-cdn.sigstore.dev'
 const require = createRequire(import.meta.url)
 
-const { values } = parseArgs({ options: { from: { type: 'string' }, label: { type: 'string' }, seeds: { type: 'string' }, tuf: { type: 'boolean' }, check: { type: 'boolean' } } })
+const { values } = parseArgs({ options: { from: { type: 'string' }, label: { type: 'string' }, seeds: { type: 'string' }, tuf: { type: 'boolean' }, check: { type: 'boolean' }, out: { type: 'string' } } })
+const OUT = values.out ? path.resolve(values.out) : path.join(REPO, 'src', 'verify', 'trusted-root.ts')
 
 async function fromSeeds(file) {
   const seeds = JSON.parse(await readFile(file, 'utf8'))

@@ -7,7 +7,9 @@ import { pae } from '../../src/verify/dsse.js'
  * CT log), Rekor transparency log and RFC 3161 timestamp authority, plus the `trusted_root.json` that
  * names them. `sign` does what `model_signing sign sigstore` does against real Sigstore: an ephemeral
  * P-256 key, a Fulcio certificate for an OIDC identity, a DSSE signature over the statement, a Rekor
- * entry (inclusion promise and proof) and a TSA timestamp, assembled into a v0.3 bundle. No network.
+ * entry (inclusion promise and proof) and a TSA timestamp, assembled into a v0.3 bundle; `signBlob` does
+ * what `cosign sign-blob` does (a message signature over the file's SHA-256, a `hashedrekord` entry, and
+ * the signature and certificate as `--output-signature` / `--output-certificate` write them). No network.
  */
 
 export const REKOR_URL = 'https://rekor.modelgate.test'
@@ -39,10 +41,25 @@ export interface KeylessSignature {
   logIndex: string
 }
 
+/** What `cosign sign-blob` writes for one file, keyless. */
+export interface BlobSignature {
+  /** `--bundle`: a v0.3 bundle with a `messageSignature` and a Rekor `hashedrekord` entry. */
+  bundle: string
+  /** Rekor log index of the entry. */
+  logIndex: string
+  /** `--output-signature`: the signature, base64. */
+  signature: string
+  /** `--output-certificate`: the Fulcio certificate, PEM. */
+  certificate: string
+}
+
 export interface MockSigstore {
   /** `trusted_root.json` (protobuf JSON) listing this instance's CA, Rekor, CT log and TSA. */
   trustedRoot: Record<string, unknown>
+  /** `model_signing sign sigstore`: a DSSE bundle over an OMS statement. */
   sign(statement: Record<string, unknown>, o: KeylessSignOptions): Promise<KeylessSignature>
+  /** `cosign sign-blob`: a message signature over one file's SHA-256. */
+  signBlob(content: Buffer | string, o: Omit<KeylessSignOptions, 'rekorKind'>): Promise<BlobSignature>
 }
 
 type Bytes = ArrayBuffer | ArrayBufferView
@@ -110,8 +127,8 @@ export async function mockSigstore(): Promise<MockSigstore> {
     ]
   }
 
-  async function sign(statement: Record<string, unknown>, o: KeylessSignOptions): Promise<KeylessSignature> {
-    // Fulcio: a short-lived certificate for an ephemeral key, with the identity and its issuer.
+  /** Fulcio: a short-lived certificate for an ephemeral key, with the identity and its issuer. */
+  async function certify(o: KeylessSignOptions): Promise<{ ephemeral: { publicKey: KeyObject; privateKey: KeyObject }; certDer: Buffer; certPem: string }> {
     const ephemeral = p256()
     if (o.untrustedFulcio) rogue ??= await initializeCA(p256(), await initializeCTLog(p256(), clock), clock)
     const fulcio = o.untrustedFulcio ? rogue! : ca
@@ -125,7 +142,38 @@ export async function mockSigstore(): Promise<MockSigstore> {
         ]
       })
     )
-    const certPem = new crypto.X509Certificate(certDer).toString()
+    return { ephemeral, certDer, certPem: new crypto.X509Certificate(certDer).toString() }
+  }
+
+  /** Rekor: logs the entry body, returns the bundle's `tlogEntries[0]`. */
+  async function logEntry(body: { apiVersion: string; kind: string; spec: unknown }): Promise<Record<string, unknown> & { logIndex: string }> {
+    const logged = Object.values((await tlog.log(body)) as Record<string, RekorEntry>)[0]!
+    const proof = logged.verification.inclusionProof
+    return {
+      logIndex: String(logged.logIndex),
+      logId: { keyId: Buffer.from(logged.logID, 'hex').toString('base64') },
+      kindVersion: { kind: body.kind, version: body.apiVersion },
+      integratedTime: String(logged.integratedTime),
+      inclusionPromise: { signedEntryTimestamp: logged.verification.signedEntryTimestamp },
+      inclusionProof: {
+        logIndex: String(proof.logIndex),
+        rootHash: Buffer.from(proof.rootHash, 'hex').toString('base64'),
+        treeSize: String(proof.treeSize),
+        hashes: proof.hashes,
+        checkpoint: { envelope: proof.checkpoint }
+      },
+      canonicalizedBody: logged.body
+    }
+  }
+
+  /** TSA: an RFC 3161 timestamp over the signature. */
+  async function timestampOf(sig: Buffer): Promise<{ rfc3161Timestamps: { signedTimestamp: string }[] }> {
+    const timestamp = await tsa.timestamp({ artifactHash: sha256(sig), hashAlgorithmOID: OID_SHA256, nonce: crypto.randomInt(2 ** 31), policyOID: OID_SIGSTORE_TSA_POLICY })
+    return { rfc3161Timestamps: [{ signedTimestamp: b64(timestamp) }] }
+  }
+
+  async function sign(statement: Record<string, unknown>, o: KeylessSignOptions): Promise<KeylessSignature> {
+    const { ephemeral, certDer, certPem } = await certify(o)
 
     // DSSE over the in-toto statement.
     const payload = Buffer.from(JSON.stringify(statement))
@@ -151,43 +199,44 @@ export async function mockSigstore(): Promise<MockSigstore> {
               }
             }
           }
-    const logged = Object.values((await tlog.log(body)) as Record<string, RekorEntry>)[0]!
-    const proof = logged.verification.inclusionProof
-    const tlogEntry = {
-      logIndex: String(logged.logIndex),
-      logId: { keyId: Buffer.from(logged.logID, 'hex').toString('base64') },
-      kindVersion: { kind, version: body.apiVersion },
-      integratedTime: String(logged.integratedTime),
-      inclusionPromise: { signedEntryTimestamp: logged.verification.signedEntryTimestamp },
-      inclusionProof: {
-        logIndex: String(proof.logIndex),
-        rootHash: Buffer.from(proof.rootHash, 'hex').toString('base64'),
-        treeSize: String(proof.treeSize),
-        hashes: proof.hashes,
-        checkpoint: { envelope: proof.checkpoint }
-      },
-      canonicalizedBody: logged.body
-    }
-
-    // TSA: an RFC 3161 timestamp over the signature.
-    const timestamp = await tsa.timestamp({
-      artifactHash: sha256(sig),
-      hashAlgorithmOID: OID_SHA256,
-      nonce: crypto.randomInt(2 ** 31),
-      policyOID: OID_SIGSTORE_TSA_POLICY
-    })
-
+    const tlogEntry = await logEntry(body)
     const bundle = {
       mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-      verificationMaterial: {
-        certificate: { rawBytes: b64(certDer) },
-        tlogEntries: [tlogEntry],
-        timestampVerificationData: { rfc3161Timestamps: [{ signedTimestamp: b64(timestamp) }] }
-      },
+      verificationMaterial: { certificate: { rawBytes: b64(certDer) }, tlogEntries: [tlogEntry], timestampVerificationData: await timestampOf(sig) },
       dsseEnvelope: envelope
     }
     return { bundle: JSON.stringify(bundle, null, 2), logIndex: tlogEntry.logIndex }
   }
 
-  return { trustedRoot, sign }
+  async function signBlob(content: Buffer | string, o: Omit<KeylessSignOptions, 'rekorKind'>): Promise<BlobSignature> {
+    const { ephemeral, certDer, certPem } = await certify(o)
+    const digest = sha256(Buffer.from(content))
+    const sig = crypto.sign('sha256', Buffer.from(content), ephemeral.privateKey)
+    const tlogEntry = await logEntry({
+      apiVersion: '0.0.1',
+      kind: 'hashedrekord',
+      spec: { data: { hash: { algorithm: 'sha256', value: digest.toString('hex') } }, signature: { content: b64(sig), publicKey: { content: b64(certPem) } } }
+    })
+    const bundle = {
+      mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+      verificationMaterial: { certificate: { rawBytes: b64(certDer) }, tlogEntries: [tlogEntry], timestampVerificationData: await timestampOf(sig) },
+      messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: b64(digest) }, signature: b64(sig) }
+    }
+    return { bundle: JSON.stringify(bundle, null, 2), logIndex: tlogEntry.logIndex, signature: b64(sig), certificate: certPem }
+  }
+
+  return { trustedRoot, sign, signBlob }
+}
+
+/** A private certificate authority (no Sigstore): `issue` certifies a signer's key, as for `cosign sign-blob --key` with a certificate. */
+export async function privateCertificateAuthority(): Promise<{ rootPem: string; issue(publicKey: KeyObject, uri: string): Promise<string> }> {
+  const clock = new Date(Math.floor(Date.now() / 1000) * 1000 + 60_000)
+  const ca = await initializeCA(p256(), undefined, clock)
+  return {
+    rootPem: new crypto.X509Certificate(buf(ca.rootCertificate)).toString(),
+    async issue(publicKey, uri) {
+      const der = buf(await ca.issueCertificate({ publicKey: new Uint8Array(publicKey.export({ type: 'spki', format: 'der' })), subjectAltName: uri }))
+      return new crypto.X509Certificate(der).toString()
+    }
+  }
 }

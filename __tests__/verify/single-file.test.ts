@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
-import { parseChecksums } from '../../src/verify/single-file.js'
+import { parseChecksums } from '../../src/verify/checksums.js'
 import { brief, config, run } from './helpers.js'
+import { privateCertificateAuthority } from './keyless.js'
 import { lfsPointer, newKey, sha256, type TestKey } from './sign.js'
 
 /** `cosign sign-blob --bundle` output: a v0.3 bundle with a message signature (key-based, no log entry). */
@@ -80,12 +81,38 @@ describe('single-file bundles (cosign sign-blob)', () => {
       [
         'signature-digest-mismatch',
         'm/model.onnx',
-        "'m/model.onnx' differs from the file the bundle signs.",
-        'If the change is intended, re-sign the file: cosign sign-blob m/model.onnx --bundle m/model.onnx.sigstore.json --key <cosign.key>; otherwise restore the signed file.'
+        "'m/model.onnx' differs from the version signed in m/model.onnx.sigstore.json (signed by the trusted key inline key #1).",
+        'If the change is intended, re-sign the file: cosign sign-blob --key <cosign.key> --bundle m/model.onnx.sigstore.json m/model.onnx; otherwise restore the signed file.'
       ]
     ])
     const other = await run({ 'm/model.onnx': 'onnx', 'm/model.onnx.sigstore.json': cosignBundle('onnx', newKey(), 'x') }, cfg)
-    expect(brief(other)).toEqual(['error signature-untrusted-identity m/model.onnx.sigstore.json'])
+    expect(other.findings.map((f) => [f.severity, f.rule, f.path, f.message, f.fix])).toEqual([
+      [
+        'error',
+        'signature-untrusted-identity',
+        'm/model.onnx.sigstore.json',
+        "The signature over 'm/model.onnx' was made with a key that is not in signatures.trusted-keys.",
+        'If that key is legitimate, add its public key to signatures.trusted-keys; otherwise re-sign with a trusted key: cosign sign-blob --key <cosign.key> --bundle m/model.onnx.sigstore.json m/model.onnx'
+      ]
+    ])
+    expect(other.signatures.get('m/model.onnx')).toMatchObject({ state: 'untrusted-identity', method: 'public-key', keyHint: 'x', signer: null })
+  })
+
+  test('a bundle that names a trusted key whose signature does not verify was altered: signature-invalid', async () => {
+    const bundle = JSON.parse(cosignBundle('onnx', key))
+    bundle.messageSignature.signature = JSON.parse(cosignBundle('other', key)).messageSignature.signature
+    const r = await run({ 'm/model.onnx': 'onnx', 'm/model.onnx.sigstore.json': JSON.stringify(bundle) }, cfg)
+    expect(r.findings.map((f) => [f.rule, f.path, f.message])).toEqual([
+      ['signature-invalid', 'm/model.onnx.sigstore.json', "The signature does not verify with the trusted key inline key #1, although the bundle names that key: the bundle's signature or digest was altered."]
+    ])
+  })
+
+  test('`<file>.bundle` is read when it is a Sigstore bundle, and left alone when it is not (a git bundle)', async () => {
+    const ok = await run({ 'm/model.onnx': 'onnx', 'm/model.onnx.bundle': cosignBundle('onnx', key) }, cfg, { scanned: ['m/model.onnx'] })
+    expect(ok.findings).toEqual([])
+    expect(ok.signatures.get('m/model.onnx')).toMatchObject({ state: 'verified', signatureFile: 'm/model.onnx.bundle', method: 'public-key' })
+    const git = await run({ 'm/model.onnx': 'onnx', 'm/model.onnx.bundle': '# v2 git bundle\n0123 refs/heads/main\n\nPACK' }, cfg, { scanned: ['m/model.onnx'] })
+    expect(brief(git)).toEqual(['error unsigned-model m/model.onnx'])
   })
 
   test('a Git LFS pointer is verified from its oid (ECDSA over the digest, no blob)', async () => {
@@ -94,6 +121,66 @@ describe('single-file bundles (cosign sign-blob)', () => {
     expect(r.findings).toEqual([])
     expect(r.states).toEqual({ 'm/model.onnx': 'verified', 'm/model.onnx.sig': 'verified' })
     expect(r.hashed).toEqual([])
+  })
+
+  test('a detached .sig (cosign sign-blob --key --output-signature) verifies with a trusted key; another key is untrusted', async () => {
+    const ok = await run({ 'm/model.onnx': 'onnx', 'm/model.onnx.sig': detached('onnx', key) }, cfg)
+    expect(ok.findings).toEqual([])
+    expect(ok.signatures.get('m/model.onnx')).toEqual({
+      state: 'verified',
+      signatureFile: 'm/model.onnx.sig',
+      format: 'detached',
+      method: 'public-key',
+      signer: 'inline key #1',
+      issuer: null,
+      keyHint: key.hint,
+      rekorLogIndex: null,
+      rootDigest: null
+    })
+    expect(ok.hashed).toEqual([])
+    const der = await run({ 'm/model.onnx': 'onnx', 'm/model.onnx.sig': crypto.sign('sha256', Buffer.from('onnx'), key.privateKey) }, cfg)
+    expect(der.states['m/model.onnx']).toBe('verified')
+    const other = await run({ 'm/model.onnx': 'onnx', 'm/model.onnx.sig': detached('onnx', newKey()) }, cfg)
+    expect(other.findings.map((f) => [f.rule, f.path, f.message, f.fix])).toEqual([
+      [
+        'signature-untrusted-identity',
+        'm/model.onnx.sig',
+        "The signature over 'm/model.onnx' does not verify with any key in signatures.trusted-keys (a different key, or altered content).",
+        'If that key is legitimate, add its public key to signatures.trusted-keys; otherwise re-sign with a trusted key: cosign sign-blob --key <cosign.key> --output-signature m/model.onnx.sig m/model.onnx'
+      ]
+    ])
+    const none = await run({ 'm/model.onnx': 'onnx', 'm/model.onnx.sig': detached('onnx', key) }, config({ 'required-for': ['**/*.onnx'] }))
+    expect(none.findings.map((f) => [f.rule, f.path, f.message])).toEqual([
+      ['signature-unverifiable', 'm/model.onnx.sig', "'m/model.onnx' is signed with a key, but signatures.trusted-keys lists no key to verify it with."]
+    ])
+  })
+
+  test('a detached .sig with a certificate from a private CA verifies against trusted-certificates', async () => {
+    const ca = await privateCertificateAuthority()
+    const signer = newKey()
+    const pem = await ca.issue(signer.publicKey, 'https://ml.example.com/release')
+    const spec = { 'm/model.onnx': 'onnx', 'm/model.onnx.sig': detached('onnx', signer), 'm/model.onnx.pem': pem }
+    const scanned = ['m/model.onnx', 'm/model.onnx.sig']
+    const ok = await run(spec, config({ 'required-for': ['**/*.onnx'], 'trusted-certificates': [ca.rootPem] }), { scanned })
+    expect(ok.findings).toEqual([])
+    expect(ok.signatures.get('m/model.onnx')).toEqual({
+      state: 'verified',
+      signatureFile: 'm/model.onnx.sig',
+      format: 'detached',
+      method: 'certificate',
+      signer: 'URI:https://ml.example.com/release',
+      issuer: 'CN=sigstore, O=sigstore.mock',
+      keyHint: signer.hint,
+      rekorLogIndex: null,
+      rootDigest: null
+    })
+    const otherCa = await privateCertificateAuthority()
+    const untrusted = await run(spec, config({ 'required-for': ['**/*.onnx'], 'trusted-certificates': [otherCa.rootPem] }), { scanned })
+    expect(untrusted.findings.map((f) => [f.rule, f.path])).toEqual([['signature-untrusted-identity', 'm/model.onnx.sig']])
+    const none = await run(spec, config({ 'required-for': ['**/*.onnx'] }), { scanned })
+    expect(none.findings.map((f) => [f.severity, f.rule, f.path, f.message])).toEqual([
+      ['error', 'signature-unverifiable', 'm/model.onnx.sig', "'m/model.onnx' is signed with a certificate, but signatures.trusted-certificates is empty."]
+    ])
   })
 
   test('a signature for a file that is not there', async () => {

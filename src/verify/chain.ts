@@ -57,7 +57,7 @@ export function verifyChain(certificates: Buffer[], anchors: X509Certificate[]):
     return {
       ok: false,
       rule: 'signature-untrusted-identity',
-      reason: `the signing certificate '${leaf.subject.replace(/\n/g, ', ')}' (issued by '${leaf.issuer.replace(/\n/g, ', ')}') does not chain to any certificate in signatures.trusted-certificates`
+      reason: `the signing certificate '${subjectOf(leaf)}' (issued by '${(leaf.issuer ?? '').replace(/\n/g, ', ')}') does not chain to any certificate in signatures.trusted-certificates`
     }
   }
   const ku = keyUsage(leaf.raw)
@@ -68,6 +68,8 @@ export function verifyChain(certificates: Buffer[], anchors: X509Certificate[]):
   return { ok: true, leaf, anchor: path[path.length - 1]!, path }
 }
 
+/** The certificate's subject, or its SAN when the subject is empty (as in Fulcio-style certificates). */
 export function subjectOf(cert: X509Certificate): string {
-  return cert.subject.replace(/\n/g, ', ')
+  // Node reports an empty subject as undefined.
+  return (cert.subject ?? '').replace(/\n/g, ', ') || (cert.subjectAltName ?? '')
 }

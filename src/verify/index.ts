@@ -66,6 +66,13 @@ async function readFromTree(tree: TreeReader, relPath: string): Promise<Buffer> 
   }
 }
 
+/** `model.onnx.bundle` next to `model.onnx`: the other name cosign's docs give `--bundle` (read only if it is a Sigstore bundle). */
+function isBundleNextTo(f: string, siblings: string[]): boolean {
+  if (!f.endsWith('.bundle')) return false
+  const target = strippedTarget(f)
+  return target !== null && siblings.includes(target)
+}
+
 /**
  * Verifies every signature that covers a scanned artifact (OpenSSF Model Signing bundles with
  * Sigstore keyless, public-key and certificate-chain signatures), compares what they sign with the
@@ -100,7 +107,8 @@ export async function verifySignatures(input: VerifyInput): Promise<VerifyResult
   const dirs = new Set<string>()
   for (const a of artifacts) for (const d of ancestors(a.path)) dirs.add(d)
   for (const d of [...dirs].sort(byCodeUnit)) {
-    for (const f of await ctx.children(d)) if (signatureFormat(f)) sigFiles.add(f)
+    const here = await ctx.children(d)
+    for (const f of here) if (signatureFormat(f) || isBundleNextTo(f, here)) sigFiles.add(f)
   }
   // A signed checksum list is verified through its signature.
   for (const f of [...sigFiles]) {
@@ -109,7 +117,10 @@ export async function verifySignatures(input: VerifyInput): Promise<VerifyResult
   }
 
   const results: SignatureResult[] = []
-  for (const f of [...sigFiles].sort(byCodeUnit)) results.push(await verifySignatureFile(f, ctx))
+  for (const f of [...sigFiles].sort(byCodeUnit)) {
+    const r = await verifySignatureFile(f, ctx)
+    if (r) results.push(r)
+  }
 
   const required = (p: string): boolean => config.signatures['required-for'].some((g) => minimatch(p, g, { dot: true }))
   const findings: Finding[] = []

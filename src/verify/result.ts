@@ -53,3 +53,10 @@ export function sentence(reason: string): string {
   return /[.!?]$/.test(s) ? s : `${s}.`
 }
 
+
+/** Who made a signature, for messages: the keyless identity and issuer, the certificate subject, or the trusted key. */
+export function signedBy(f: SignatureFacts): string {
+  if (f.method === 'sigstore') return `'${f.signer ?? '?'}' (${f.issuer ?? '?'})`
+  if (f.method === 'certificate') return `'${f.signer ?? '?'}'`
+  return `the trusted key ${f.signer ?? f.keyHint ?? '?'}`
+}

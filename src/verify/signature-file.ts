@@ -9,8 +9,9 @@ import { compareModel, GIT_DEFAULT_IGNORES, listModelFiles, repoPath, type Model
 import { IN_TOTO_PAYLOAD_TYPE, verifyDsse } from './dsse.js'
 import { preferredMethod, signCommand } from './hints.js'
 import { OmsError, parseStatement, type OmsManifest } from './oms.js'
-import { MAX_SIGNATURE_BYTES, RULE_OF, sentence, strippedTarget, type Context, type PendingFinding, type SignatureResult } from './result.js'
-import { verifyChecksums, verifySingleFile } from './single-file.js'
+import { MAX_SIGNATURE_BYTES, RULE_OF, sentence, signedBy, strippedTarget, type Context, type PendingFinding, type SignatureResult } from './result.js'
+import { verifyChecksums } from './checksums.js'
+import { verifySingleFile } from './single-file.js'
 import { keyHint, publicKeyFrom, type Trust, type TrustedKey } from './trust.js'
 
 const dirOf = (p: string): string => {
@@ -22,7 +23,8 @@ type KeyCheck =
   | { ok: true; method: SignatureMethod; signer: string | null; issuer: string | null; keyHint: string | null; payload: Buffer; payloadType: string }
   | { ok: false; state: SignatureFailure; reason: string; signer?: string | null; issuer?: string | null; keyHint?: string | null }
 
-export async function verifySignatureFile(file: string, ctx: Context): Promise<SignatureResult> {
+/** Verifies one signature file; null for a `.bundle` that is not a Sigstore bundle (git bundles share the suffix). */
+export async function verifySignatureFile(file: string, ctx: Context): Promise<SignatureResult | null> {
   const src = await ctx.tree.open(file)
   let text: string
   let bytes: Buffer
@@ -35,6 +37,7 @@ export async function verifySignatureFile(file: string, ctx: Context): Promise<S
   } finally {
     await src.close()
   }
+  if (file.endsWith('.bundle') && !/^\s*\{[^]*"mediaType"\s*:\s*"application\/vnd\.dev\.sigstore\.bundle/.test(text.slice(0, 4096))) return null
   if (signatureFormat(file) === 'checksum-manifest') return verifyChecksums(file, ctx, null)
   if (file.endsWith('.sig') && text.trim() !== '' && !text.trimStart().startsWith('{')) {
     const target = strippedTarget(file)
@@ -298,7 +301,7 @@ async function verifyOms(file: string, b: ParsedBundle, ctx: Context): Promise<S
           rule: 'signature-unverifiable',
           path: file,
           line: null,
-          message: `The signature by ${who(f)} is genuine, but ${cmp.reason}.`,
+          message: `The signature by ${signedBy(f)} is genuine, but ${cmp.reason}.`,
           fix: `Re-sign with SHA-256 file digests (the model_signing default), which ModelGate checks from Git LFS pointers: ${resign}`
         }
       ]
@@ -310,7 +313,7 @@ async function verifyOms(file: string, b: ParsedBundle, ctx: Context): Promise<S
       rule: 'signature-digest-mismatch',
       path: p,
       line: null,
-      message: `'${p}' differs from the version signed in ${file} (signed by ${who(f)}).`,
+      message: `'${p}' differs from the version signed in ${file} (signed by ${signedBy(f)}).`,
       fix: `If the change is intended, re-sign the model: ${resign}; otherwise restore the signed file.`
     })
   }
@@ -339,12 +342,6 @@ async function verifyOms(file: string, b: ParsedBundle, ctx: Context): Promise<S
     cmp.missing.length ? `${cmp.missing.length} missing` : ''
   ].filter(Boolean)
   return { file, facts: f, outcome: { state: 'digest-mismatch', reason: `the model's files differ from the signed ones (${parts.join(', ')})` }, covered: cmp.files, findings }
-}
-
-function who(f: SignatureFacts): string {
-  if (f.method === 'sigstore') return `'${f.signer ?? '?'}' (${f.issuer ?? '?'})`
-  if (f.method === 'certificate') return `'${f.signer ?? '?'}'`
-  return `the trusted key ${f.signer ?? f.keyHint ?? '?'}`
 }
 
 function fixFor(state: SignatureFailure, method: SignatureMethod, check: Extract<KeyCheck, { ok: false }>, resign: string): string {
