@@ -26,6 +26,11 @@ describe('model and dataset cards', () => {
     expect(r.facts).toEqual({ card_fields: '4/8' })
   })
 
+  test('a one-item license list is that license; several stay unknown', async () => {
+    expect((await card('---\nlicense: [apache-2.0]\n---\n')).card?.license).toBe('apache-2.0')
+    expect((await card('---\nlicense:\n  - mit\n  - cc-by-4.0\n---\n')).card?.license).toBeNull()
+  })
+
   test('license: other takes license_name; single values become lists', async () => {
     const r = await card('---\nlicense: other\nlicense_name: llama3\nlicense_link: LICENSE\nbase_model: meta-llama/Meta-Llama-3-8B\ntags: text\n---\n')
     expect(r.card).toMatchObject({ license: 'llama3', licenseLink: 'LICENSE', baseModels: ['meta-llama/Meta-Llama-3-8B'], tags: ['text'] })

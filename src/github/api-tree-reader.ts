@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { randomUUID } from 'node:crypto'
+import { rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
@@ -31,10 +32,8 @@ export async function downloadBlob(client: GitHubClient, repo: RepoCoords, sha: 
  * A commit's tree read through the API (one recursive tree listing, blobs on demand): the head
  * state of a PR that is not checked out, e.g. under pull_request_target.
  */
-export function apiTreeReader(client: GitHubClient, repo: RepoCoords, commit: string): TreeReader {
+export function apiTreeReader(client: GitHubClient, repo: RepoCoords, commit: string, tmpDir = os.tmpdir()): TreeReader {
   let files: Promise<Map<string, string>> | undefined
-  let tmp: Promise<string> | undefined
-  let n = 0
   const listing = () =>
     (files ??= client.rest.git.getTree({ ...repo, tree_sha: commit, recursive: '1' }).then(({ data }) => {
       if (data.truncated) throw new Error(`the tree of ${commit.slice(0, 12)} is too large for the API; check out the pull request (actions/checkout)`)
@@ -52,10 +51,15 @@ export function apiTreeReader(client: GitHubClient, repo: RepoCoords, commit: st
     async open(relPath) {
       const sha = (await listing()).get(relPath)
       if (!sha) throw new Error(`${relPath} is not a regular file at ${commit.slice(0, 12)}`)
-      tmp ??= mkdtemp(path.join(os.tmpdir(), 'modelgate-api-tree-'))
-      const dest = path.join(await tmp, String(n++))
-      await downloadBlob(client, repo, sha, dest)
-      return FileByteSource.open(dest, () => rm(dest, { force: true }))
+      // one temporary file per open, deleted on close: nothing is left behind, not even a folder
+      const dest = path.join(tmpDir, `modelgate-blob-${randomUUID()}`)
+      try {
+        await downloadBlob(client, repo, sha, dest)
+        return await FileByteSource.open(dest, () => rm(dest, { force: true }))
+      } catch (err) {
+        await rm(dest, { force: true })
+        throw err
+      }
     }
   }
 }

@@ -32,7 +32,8 @@ export async function inspectCard(src: ByteSource, kind: 'model' | 'dataset'): P
 }
 
 export function cardData(meta: Record<string, unknown>, kind: 'model' | 'dataset'): CardData {
-  const license = str(meta.license)
+  // `license: [mit]` is written often enough; several licenses in a list stay unknown (which one applies is for a human)
+  const license = Array.isArray(meta.license) && meta.license.length === 1 ? str(meta.license[0]) : str(meta.license)
   const name = str(meta.license_name)
   const expected = kind === 'model' ? MODEL_FIELDS : DATASET_FIELDS
   return {
