@@ -49,6 +49,14 @@ describe('identify by content', () => {
     expect((await id('weights/blob.dat', f.smallSafetensors()))?.format).toBe('safetensors')
   })
 
+  test("binary data whose ninth byte is '{' is not a broken safetensors file; a truncated real header still is", async () => {
+    // an image-like blob: length bytes, then '{' and a byte no JSON object starts a key with
+    const blob = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x7b, 0xc3]), Buffer.alloc(64, 7)])
+    expect(await id('data/pic.bin', blob)).toBeNull()
+    const cut = f.smallSafetensors().subarray(0, 40)
+    expect(await id('weights/blob.dat', cut)).toMatchObject({ format: 'safetensors', issues: [{ rule: 'unparseable-artifact' }] })
+  })
+
   test('files that are not ML artifacts are skipped', async () => {
     expect(await id('src/main.py', 'print("hi")\n')).toBeNull()
     expect(await id('README.md', '# project\n')).toBeNull()

@@ -3,6 +3,7 @@ import type { Artifact, Finding } from '../types.js'
 import { checkLfs, parseGitattributes, type LfsRule } from '../inventory/lfs-rules.js'
 import type { TreeReader } from '../verify/tree-reader.js'
 import { formatSize } from '../report/format-size.js'
+import { MEDIA_FOLDER_FORMAT } from './media-folders.js'
 
 const MAX_GITATTRIBUTES = 256 * 1024
 
@@ -13,7 +14,8 @@ const MAX_GITATTRIBUTES = 256 * 1024
  * `lfs: true` holds the real bytes and would look like a broken pointer.
  */
 export async function checkLfsRules(artifacts: readonly Artifact[], tree: TreeReader, mode: 'tree' | 'change'): Promise<Finding[]> {
-  const live = artifacts.filter((a) => a.change !== 'removed')
+  // A media folder record is no file of its own: `.gitattributes` speaks about its files.
+  const live = artifacts.filter((a) => a.change !== 'removed' && a.format !== MEDIA_FOLDER_FORMAT)
   if (live.length === 0) return []
   const dirs = new Set<string>([''])
   for (const a of live) for (let d = path.posix.dirname(a.path); d !== '.' && !dirs.has(d); d = path.posix.dirname(d)) dirs.add(d)

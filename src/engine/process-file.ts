@@ -11,11 +11,14 @@ import { diffDependencies, markAll } from '../inventory/diff.js'
 import { timeoutFor, type Limits } from './limits.js'
 import type { TreeReader } from '../verify/tree-reader.js'
 import { includeReaderOf, type IncludeReader } from '../inventory/include-reader.js'
+import { mediaDigest, type MediaDigest } from './media-folders.js'
 
 export interface FileOutcome {
   artifact: Artifact | null
   findings: Finding[]
   dependencies: Dependency[]
+  /** With `FileEnv.mediaDigest`, for a file that is no artifact of its own (see media-folders.ts). */
+  digest?: MediaDigest
 }
 
 /**
@@ -26,6 +29,8 @@ export interface FileOutcome {
 export interface FileEnv {
   tree?: TreeReader
   baseTree?: TreeReader
+  /** Media files in data folders: keep their digest for the folder's dataset record, in the same open. */
+  mediaDigest?: boolean
 }
 
 export async function processFile(candidate: Candidate, limits: Limits, env: FileEnv = {}): Promise<FileOutcome> {
@@ -64,11 +69,15 @@ export async function processFile(candidate: Candidate, limits: Limits, env: Fil
 
 async function analyse(candidate: Candidate, src: OpenedSource, env: FileEnv): Promise<FileOutcome> {
   const id = await identify(candidate.path, src)
-  if (!id) return analyseCode(candidate, src, env)
+  if (!id) {
+    const code = await analyseCode(candidate, src, env)
+    return env.mediaDigest ? { ...code, digest: await mediaDigest(src) } : code
+  }
   const issues: Issue[] = [...id.issues]
   const facts: Facts = { ...id.facts }
   let dependencies: DeclaredDependency[] = []
   let card: Artifact['card']
+  let stages: Artifact['stages']
   const broken = issues.some((i) => i.rule === 'unparseable-artifact')
   const inspector = id.lfs || broken ? undefined : (INSPECTORS[id.format] ?? MANIFEST_PARSERS[id.format])
   const tap = new HashingSource(src)
@@ -78,6 +87,7 @@ async function analyse(candidate: Candidate, src: OpenedSource, env: FileEnv): P
     for (const [key, value] of Object.entries(deep.facts)) if (key !== 'format') facts[key] = value
     issues.push(...deep.issues)
     card = deep.card
+    stages = deep.stages
     dependencies = await compareWithBase(candidate, inspector, deep, facts, env)
   }
   const artifact: Artifact = {
@@ -92,7 +102,8 @@ async function analyse(candidate: Candidate, src: OpenedSource, env: FileEnv): P
     signature: null,
     license: card?.license ?? null,
     facts,
-    ...(card ? { card } : {})
+    ...(card ? { card } : {}),
+    ...(stages && stages.length > 0 ? { stages } : {})
   }
   if ((artifact.kind === 'model' || artifact.kind === 'dataset') && candidate.openBase) {
     const previous = await baseDigest(candidate)

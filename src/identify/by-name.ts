@@ -46,8 +46,13 @@ const EXT: Record<string, NameHint> = {
   '.jsonl': { kind: 'dataset', formats: ['jsonl'], nominal: 'jsonl', strict: false },
   '.ndjson': { kind: 'dataset', formats: ['jsonl'], nominal: 'jsonl', strict: false },
   '.tfrecord': { kind: 'dataset', formats: ['tfrecord'], nominal: 'tfrecord', strict: false },
-  '.tfrecords': { kind: 'dataset', formats: ['tfrecord'], nominal: 'tfrecord', strict: false }
+  '.tfrecords': { kind: 'dataset', formats: ['tfrecord'], nominal: 'tfrecord', strict: false },
+  '.arrows': { kind: 'dataset', formats: ['arrow-stream'], nominal: 'arrow-stream', strict: true }
 }
+
+/** Zarr metadata, by exact name (the chunk files beside it have no name of their own and stay unidentified). */
+const ZARR: NameHint = { kind: 'dataset', formats: ['zarr'], nominal: 'zarr', strict: false }
+const NAMES: Record<string, NameHint> = { '.zarray': ZARR, '.zgroup': ZARR, '.zattrs': ZARR, '.zmetadata': ZARR, 'zarr.json': ZARR }
 
 const MANIFEST_NAMES: Record<string, string> = {
   'pyproject.toml': 'pyproject',
@@ -65,6 +70,8 @@ const MANIFEST_NAMES: Record<string, string> = {
   'package.json': 'package-json',
   'package-lock.json': 'package-lock',
   'npm-shrinkwrap.json': 'package-lock',
+  'yarn.lock': 'yarn-lock',
+  'pnpm-lock.yaml': 'pnpm-lock',
   'dvc.yaml': 'dvc-pipeline',
   'dvc.lock': 'dvc-lock'
 }
@@ -86,6 +93,7 @@ export function signatureFormat(relPath: string): string | null {
 /** `model.pth.tar` and friends: the hint of the innermost meaningful extension. */
 export function hintFor(relPath: string): NameHint | null {
   const base = path.posix.basename(relPath).toLowerCase()
+  if (NAMES[base]) return NAMES[base]!
   const ext = path.posix.extname(base)
   if (EXT[ext]) return EXT[ext]!
   if (ext === '.tar' || ext === '.gz') return EXT[path.posix.extname(base.slice(0, -ext.length))] ?? null

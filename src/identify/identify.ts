@@ -25,7 +25,7 @@ const FORMAT_KIND: Record<string, ArtifactKind> = {
   'pytorch-legacy': 'model', pickle: 'model', zip: 'model', '7z': 'model', rar: 'model', tar: 'model', gzip: 'model',
   'chat-template': 'model-config', 'tokenizer-config': 'model-config', 'hf-config': 'model-config', joblib: 'model', numpy: 'model', 'numpy-npz': 'model',
   'xgboost-json': 'model', 'xgboost-ubj': 'model', tfjs: 'model', 'tf-savedmodel': 'model', sentencepiece: 'model',
-  parquet: 'dataset', arrow: 'dataset', 'feather-v1': 'dataset', csv: 'dataset', tsv: 'dataset',
+  parquet: 'dataset', arrow: 'dataset', 'arrow-stream': 'dataset', 'feather-v1': 'dataset', csv: 'dataset', tsv: 'dataset', zarr: 'dataset',
   jsonl: 'dataset', tfrecord: 'dataset', hdf5: 'dataset', 'dvc-pointer': 'dataset'
 }
 /** Containers that hold weights or data alike: where they live decides which. */

@@ -2,6 +2,8 @@ import type { ByteSource } from '../util/byte-source.js'
 import { listZip } from '../inspect/formats/zip.js'
 import { isTarHeader } from '../inspect/formats/tar.js'
 import { gunzipHead, isGzip } from '../inspect/containers/tar-members.js'
+import { looksLikeArrowStream, looksLikeTfrecord } from '../inspect/datasets/index.js'
+import { looksLikePickle } from '../inspect/pickle-result.js'
 
 /** What the bytes say a file is. `broken` = it starts like `format` but is not a valid one. */
 export type Sniff =
@@ -38,6 +40,7 @@ export async function sniff(src: ByteSource, head: Buffer): Promise<Sniff> {
     return tail.toString('latin1') === 'PAR1' && size >= 12 ? { format: 'parquet' } : { format: 'parquet', broken: "missing the trailing 'PAR1' footer magic (truncated file?)" }
   }
   if (head.subarray(0, 6).toString('latin1') === 'ARROW1') return { format: 'arrow' }
+  if (looksLikeArrowStream(head)) return { format: 'arrow-stream' }
   if (ascii4 === 'FEA1') return { format: 'feather-v1' }
   if (head.subarray(0, 6).equals(Buffer.from('\x93NUMPY', 'latin1'))) return { format: 'numpy' }
   if (head.length >= 8 && head.subarray(4, 8).toString('latin1') === 'TFL3') return { format: 'tflite' }
@@ -46,6 +49,8 @@ export async function sniff(src: ByteSource, head: Buffer): Promise<Sniff> {
     if (head[1] === 2 && head.subarray(2, 14).equals(TORCH_LEGACY_MAGIC)) return { format: 'pytorch-legacy' }
     return head.includes('joblib') ? { format: 'joblib' } : { format: 'pickle', facts: { pickle_protocol: head[1]! } }
   }
+  // A pickle crafted to pass the length checksum must still be scanned as one.
+  if (looksLikeTfrecord(head) && !looksLikePickle(head)) return { format: 'tfrecord' }
   return sniffSafetensors(src, head)
 }
 
@@ -76,11 +81,17 @@ async function sniffZip(src: ByteSource): Promise<Sniff> {
   return { format: 'zip', facts: { zip_members: names.length } }
 }
 
+const SAFETENSORS_SECOND = new Set([0x22 /* " */, 0x7d /* } */, 0x20, 0x09, 0x0a, 0x0d])
+
 /** safetensors: u64 little-endian header length, then that many bytes of JSON starting with '{'. */
 async function sniffSafetensors(src: ByteSource, head: Buffer): Promise<Sniff> {
   if (head.length < 9) return null
   const n = head.readBigUInt64LE(0)
   if (head[8] !== 0x7b /* { */ || n < 2n) return null
+  // A header object starts with a key (or is empty): '{' then '"', '}' or JSON whitespace. One byte more
+  // of evidence keeps any file whose ninth byte happens to be '{' (1 in 256 of random data) from
+  // being called a broken safetensors file; a file *named* .safetensors is still checked strictly.
+  if (head.length > 9 && !SAFETENSORS_SECOND.has(head[9]!)) return null
   if (n > BigInt(SAFETENSORS_MAX_HEADER)) return { format: 'safetensors', broken: `header length ${n} is over the ${SAFETENSORS_MAX_HEADER}-byte limit` }
   if (8n + n > BigInt(src.size)) return { format: 'safetensors', broken: `header length ${n} runs past the end of the ${src.size}-byte file (truncated header)` }
   const json = await src.read(8, Number(n))

@@ -19,6 +19,7 @@ import { inspectTarOrGzip } from './containers/tar-members.js'
 import { inspectPickleStream } from './pickle-result.js'
 import { inspectCard } from './cards/card.js'
 import { inspectHfConfig } from './cards/hf-config.js'
+import { inspectArrowFile, inspectArrowStream, inspectDelimited, inspectFeatherV1, inspectJsonl, inspectParquet, inspectTfrecord, inspectZarr } from './datasets/index.js'
 import type { Facts, InspectResult } from './types.js'
 
 export interface InspectContext {
@@ -76,6 +77,15 @@ export const INSPECTORS: Partial<Record<string, Inspector>> = {
   'huggingface-model-card': (src) => inspectCard(src, 'model'),
   'hf-config': (src) => inspectHfConfig(src),
   'huggingface-dataset-card': (src) => inspectCard(src, 'dataset'),
+  parquet: (src) => inspectParquet(src),
+  arrow: (src) => inspectArrowFile(src),
+  'arrow-stream': (src) => inspectArrowStream(src),
+  'feather-v1': (src) => inspectFeatherV1(src),
+  csv: (src) => inspectDelimited(src, 'csv'),
+  tsv: (src) => inspectDelimited(src, 'tsv'),
+  jsonl: (src) => inspectJsonl(src),
+  tfrecord: (src) => inspectTfrecord(src),
+  zarr: (src, ctx) => inspectZarr(src, ctx),
   '7z': unopenable('7z'),
   rar: unopenable('RAR')
 }

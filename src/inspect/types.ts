@@ -1,4 +1,4 @@
-import type { CardData, Dependency, RuleId, Severity } from '../types.js'
+import type { CardData, Dependency, PipelineStage, RuleId, Severity } from '../types.js'
 
 /**
  * What a parser reports about one file before the engine knows where the file
@@ -28,4 +28,6 @@ export interface InspectResult {
   dependencies?: DeclaredDependency[]
   /** Model and dataset cards. */
   card?: CardData
+  /** Pipeline definitions (dvc.yaml): stages with repo-relative inputs and outputs, for the BOM's `formulation`. */
+  stages?: PipelineStage[]
 }
