@@ -94,3 +94,17 @@ describe('choosing the source', () => {
     expect(brief(out.findings)).toEqual(['requirements.txt:1 advisories-unavailable warning'])
   })
 })
+
+test('a root yarn.lock or pnpm-lock.yaml settles the ranges of workspace packages below it', async () => {
+  const dir = await tmp()
+  await copyFile(path.join(FIXTURES, 'GHSA-c2qf-rxjj-qqgw.json'), path.join(dir, 'semver.json'))
+  const app = JSON.stringify({ name: 'app', dependencies: { semver: '^7.0.0' } })
+  const yarnLock = '# yarn lockfile v1\n\n\nsemver@^7.0.0:\n  version "7.5.1"\n  resolved "https://registry.yarnpkg.com/semver/-/semver-7.5.1.tgz"\n'
+  const pnpmLock = "lockfileVersion: '9.0'\n\npackages:\n\n  semver@7.5.1:\n    resolution: {integrity: sha512-x}\n"
+  for (const [name, lock] of [['yarn.lock', yarnLock], ['pnpm-lock.yaml', pnpmLock]] as const) {
+    const deps = await inventory({ [name]: lock, 'packages/app/package.json': app })
+    const { findings } = await assessAdvisories({ dependencies: deps, config: config(), mode: 'tree', source: { kind: 'files' }, files: [dir] })
+    // the pinned 7.5.1 in the lock is what is checked; the range itself is not reported as unresolved
+    expect(brief(findings)).toEqual([`${name}:${name === 'yarn.lock' ? 4 : 5} vulnerable-dependency warning`])
+  }
+})

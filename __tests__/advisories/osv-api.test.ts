@@ -68,7 +68,7 @@ describe('OSV API: the torch.load weights_only RCE (GHSA-53q9-r3pm-6pq6)', () =>
         line: 1,
         message:
           'torch>=2.0 is unresolved: it does not pin one version, so ModelGate cannot tell whether the installed version is affected by the advisory known for torch: GHSA-53q9-r3pm-6pq6 (< 2.6.0).',
-        fix: 'Pin an exact version of torch or commit a lock file (uv.lock, poetry.lock, Pipfile.lock, package-lock.json) next to this manifest so its version can be checked.'
+        fix: 'Pin an exact version of torch or commit a lock file (uv.lock, poetry.lock, Pipfile.lock) next to this manifest so its version can be checked.'
       }
     ])
     expect(matches.map((m) => [m.status, m.advisory.id])).toEqual([['unresolved', 'GHSA-53q9-r3pm-6pq6']])

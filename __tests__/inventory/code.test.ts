@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { scanNotebook, scanSource, codeLanguage } from '../../src/inventory/code/scan-code.js'
+import { scanSource, codeLanguage } from '../../src/inventory/code/scan-code.js'
 import { tokenizePython } from '../../src/inventory/code/python-tokens.js'
 import { tokenizeJs } from '../../src/inventory/code/js-tokens.js'
 import { codeScannerFor } from '../../src/inventory/registry.js'
@@ -208,30 +208,7 @@ const defaults = await pipeline('sentiment-analysis')
   })
 })
 
-describe('notebooks and file selection', () => {
-  test('code cells are scanned; lines point into the .ipynb', () => {
-    const nb = JSON.stringify(
-      {
-        cells: [
-          { cell_type: 'markdown', metadata: {}, source: ['AutoModel.from_pretrained("in/markdown")'] },
-          { cell_type: 'code', execution_count: 1, metadata: {}, outputs: [], source: ['from transformers import AutoModel\n', 'm = AutoModel.from_pretrained(\n', '    "bert-base-uncased")'] }
-        ],
-        metadata: {},
-        nbformat: 4,
-        nbformat_minor: 5
-      },
-      null,
-      1
-    )
-    const found = scanNotebook(nb)
-    const line = nb.split('\n').findIndex((l) => l.includes('"    \\"bert-base-uncased\\")"')) + 1
-    expect(line).toBeGreaterThan(0)
-    expect(refs(found.dependencies)).toEqual([`${line} huggingface/model bert-base-uncased - open pkg:huggingface/bert-base-uncased`])
-    expect(brief(found.issues)).toEqual([`${line} unpinned-hub-reference warning`])
-    expect(scanNotebook('{"cells": 3}')).toEqual({ dependencies: [], issues: [], truncated: false })
-    expect(scanNotebook('not json')).toEqual({ dependencies: [], issues: [], truncated: false })
-  })
-
+describe('file selection', () => {
   test('which files are code', () => {
     expect(['a.py', 'b.ipynb', 'c.ts', 'd.tsx', 'e.mjs', 'f.cjs', 'g.d.ts', 'h.min.js', 'i.txt', 'j.PY'].map(codeLanguage)).toEqual(['python', 'notebook', 'js', 'js', 'js', 'js', null, null, null, 'python'])
     expect(codeScannerFor('README.md')).toBeNull()

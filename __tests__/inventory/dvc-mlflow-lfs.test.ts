@@ -27,9 +27,40 @@ describe('DVC', () => {
     expect(open.facts.hashedOutputs).toBe(0)
   })
 
+  test('dvc.yaml stages for formulation: paths made repo-relative with wdir, templates and escapes left out', () => {
+    const yaml = [
+      'stages:',
+      '  prepare:',
+      '    wdir: ..',
+      '    cmd: [python prep.py, python split.py]',
+      '    deps: [raw/data.csv, src/prep.py]',
+      '    outs: [data/train.csv]',
+      '  train:',
+      '    cmd: python train.py ${epochs}',
+      '    deps: [../data/train.csv, ../../outside.csv, /etc/passwd, "${item}.csv"]',
+      '    outs: [model.pkl]',
+      '  sweep:',
+      '    foreach: [a, b]',
+      '    do: {cmd: "echo ${item}"}',
+      '  broken: 3',
+      ''
+    ].join('\n')
+    expect(parseDvc(yaml, 'dvc-pipeline', 'ml/dvc.yaml').stages).toEqual([
+      { name: 'prepare', cmd: 'python prep.py && python split.py', deps: ['raw/data.csv', 'src/prep.py'], outs: ['data/train.csv'] },
+      { name: 'train', cmd: 'python train.py ${epochs}', deps: ['data/train.csv'], outs: ['ml/model.pkl'] }
+    ])
+    expect(parseDvc('stages:\n  s:\n    cmd: x\n', 'dvc-pipeline').stages).toEqual([{ name: 's', cmd: 'x', deps: [], outs: [] }])
+    expect(parseDvc('stages: {}\n', 'dvc-pipeline').stages).toBeUndefined()
+  })
+
   test('dvc.yaml stages and artifacts; dvc.lock hashes', () => {
     const yaml = 'stages:\n  train:\n    cmd: python train.py\n    deps: [data]\n    outs: [model.pt, {metrics.json: {cache: false}}]\nartifacts:\n  classifier:\n    path: model.pt\n    type: model\n'
-    expect(parseDvc(yaml, 'dvc-pipeline')).toEqual({ facts: { stages: 1, outputs: 2, artifacts: 'classifier:model:model.pt' }, issues: [], dependencies: [] })
+    expect(parseDvc(yaml, 'dvc-pipeline')).toEqual({
+      facts: { stages: 1, outputs: 2, artifacts: 'classifier:model:model.pt' },
+      issues: [],
+      dependencies: [],
+      stages: [{ name: 'train', cmd: 'python train.py', deps: ['data'], outs: ['model.pt', 'metrics.json'] }]
+    })
     const lock = 'schema: "2.0"\nstages:\n  train:\n    cmd: python train.py\n    outs:\n    - path: model.pt\n      hash: md5\n      md5: 3b0f0d0b\n      size: 10\n    - path: tmp\n'
     expect(parseDvc(lock, 'dvc-lock').facts).toEqual({ stages: 1, outputs: 2, hashedOutputs: 1 })
     expect(brief(parseDvc('stages: [\n', 'dvc-lock').issues)).toEqual(['2 unparseable-artifact error'])

@@ -114,8 +114,8 @@ describe('inventory through the engine', () => {
     test('a PR that bumps torch, adds an unpinned from_pretrained and removes a dependency', async () => {
       const { report } = await scan({ root, base: 'main', failOn: 'warning' })
       expect(report.dependencies).toEqual([
-        { path: 'app.py', line: 2, ecosystem: 'huggingface', name: 'org/base', specifier: SHA, version: SHA, pinned: true, ml: true, purl: `pkg:huggingface/org/base@${SHA}`, hubKind: 'model', change: 'unchanged' },
-        { path: 'app.py', line: 3, ecosystem: 'huggingface', name: 'org/new-tokenizer', specifier: null, version: null, pinned: false, ml: true, purl: 'pkg:huggingface/org/new-tokenizer', hubKind: 'model', change: 'added' },
+        { path: 'app.py', line: 2, ecosystem: 'huggingface', name: 'org/base', specifier: SHA, version: SHA, pinned: true, ml: true, purl: `pkg:huggingface/org/base@${SHA}`, hubKind: 'model', loader: { call: 'from_pretrained', file: null }, change: 'unchanged' },
+        { path: 'app.py', line: 3, ecosystem: 'huggingface', name: 'org/new-tokenizer', specifier: null, version: null, pinned: false, ml: true, purl: 'pkg:huggingface/org/new-tokenizer', hubKind: 'model', loader: { call: 'from_pretrained', file: null }, change: 'added' },
         {
           path: 'old_loader.py',
           line: 2,
@@ -127,6 +127,7 @@ describe('inventory through the engine', () => {
           ml: true,
           purl: 'pkg:huggingface/org/corpus?repository_url=https%3A%2F%2Fhuggingface.co%2Fdatasets',
           hubKind: 'dataset',
+          loader: { call: 'load_dataset', file: null },
           change: 'removed'
         },
         { path: 'requirements.txt', line: 1, ecosystem: 'pypi', name: 'torch', specifier: '==2.3.1', version: '2.3.1', pinned: true, ml: true, purl: 'pkg:pypi/torch@2.3.1', change: 'changed', previousSpecifier: '==2.2.0' },

@@ -179,7 +179,7 @@ interface Hit {
 const eco = (d: Dependency): AdvisoryEcosystem => d.ecosystem as AdvisoryEcosystem
 const packageKey = (d: Dependency): string => `${d.ecosystem}\u0000${normalizeName(eco(d), d.name)}`
 /** Lock files the inventory reads: they pin what every manifest below them resolves to. */
-const LOCK_FILE = /^(uv\.lock|poetry\.lock|Pipfile\.lock|package-lock\.json|npm-shrinkwrap\.json)$/
+const LOCK_FILE = /^(uv\.lock|poetry\.lock|Pipfile\.lock|package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml)$/
 const within = (ancestor: string, dir: string): boolean => ancestor === '.' || ancestor === dir || dir.startsWith(`${ancestor}/`)
 
 /** Packages from PyPI or npm, not URLs, VCS checkouts or local paths, and not removed by the change. */
@@ -343,7 +343,7 @@ function unresolvedFinding(dep: Dependency, ms: AdvisoryMatch[], why: 'range' | 
     path: dep.path,
     line: dep.line,
     message: `${depName(dep)} is unresolved: it ${cause}, so ModelGate cannot tell whether the installed version is affected by the ${ms.length === 1 ? 'advisory' : `${ms.length} advisories`} known for ${pkg}: ${list}.`,
-    fix: `Pin an exact version of ${pkg} or commit a lock file (uv.lock, poetry.lock, Pipfile.lock, package-lock.json) next to this manifest so its version can be checked.`
+    fix: `Pin an exact version of ${pkg} or commit a lock file (${dep.ecosystem === 'npm' ? 'package-lock.json, yarn.lock, pnpm-lock.yaml' : 'uv.lock, poetry.lock, Pipfile.lock'}) next to this manifest so its version can be checked.`
   }
 }
 

@@ -12,9 +12,12 @@ import { parsePipfile, parsePipfileLock } from './manifests/pipfile.js'
 import { parsePythonLock } from './manifests/python-locks.js'
 import { parseCondaEnvironment, parsePythonEnv } from './manifests/conda.js'
 import { parsePackageJson, parsePackageLock } from './manifests/npm.js'
+import { parseYarnLock } from './manifests/yarn-lock.js'
+import { parsePnpmLock } from './manifests/pnpm-lock.js'
 import { parseDvc } from './manifests/dvc.js'
 import { parseMlmodel } from './manifests/mlmodel.js'
 import { scanCodeFile, codeLanguage } from './code/scan-code.js'
+import { scanNotebookFile } from './code/notebook.js'
 
 /**
  * What the engine may pass besides the path: a reader for other files of the
@@ -57,9 +60,11 @@ export const MANIFEST_PARSERS: Partial<Record<string, Inspector>> = {
   'mlflow-python-env': manifest('MLflow python_env.yaml', (t, ctx) => parsePythonEnv(t, withReader(ctx))),
   'package-json': manifest('package.json', (t, ctx) => parsePackageJson(t, withReader(ctx))),
   'package-lock': manifest('package-lock.json', (t, ctx) => parsePackageLock(t, ctx.path.split('/').pop() ?? 'package-lock.json')),
+  'yarn-lock': manifest('yarn.lock', (t) => parseYarnLock(t)),
+  'pnpm-lock': manifest('pnpm-lock.yaml', (t) => parsePnpmLock(t)),
   'mlflow-model': manifest('MLmodel', (t) => parseMlmodel(t)),
   'dvc-pointer': manifest('DVC file', (t) => parseDvc(t, 'dvc-pointer')),
-  'dvc-pipeline': manifest('dvc.yaml', (t) => parseDvc(t, 'dvc-pipeline')),
+  'dvc-pipeline': manifest('dvc.yaml', (t, ctx) => parseDvc(t, 'dvc-pipeline', ctx.path)),
   'dvc-lock': manifest('dvc.lock', (t) => parseDvc(t, 'dvc-lock'))
 }
 
@@ -69,6 +74,8 @@ export const MANIFEST_PARSERS: Partial<Record<string, Inspector>> = {
  */
 export function codeScannerFor(relPath: string): Inspector | null {
   const language = codeLanguage(relPath)
+  // Notebooks also install packages (`%pip install -r ...` reads files beside them).
+  if (language === 'notebook') return (src, ctx) => scanNotebookFile(src, withReader(ctx as InventoryContext))
   return language ? (src) => scanCodeFile(src, language) : null
 }
 

@@ -10,6 +10,8 @@ export interface HubCall {
   style: HubStyle
   /** torch.hub: `source='local'` means a directory, not GitHub. */
   local?: boolean
+  /** Single-file downloads (`hf_hub_download`, `hf_hub_url`, `downloadFile`): the file argument. */
+  file?: Value | undefined
 }
 
 /** Last callee names worth parsing in Python; everything else is skipped before argument parsing. */
@@ -51,8 +53,9 @@ export function recognisePython(call: Call): HubCall | null {
       if (owner && /^Peft(Mixed)?Model/.test(owner)) return { id: kw(a, 'model_id') ?? pos(a, 1), revision, kind: 'model', style: 'python' }
       return { id: kw(a, 'pretrained_model_name_or_path', 'repo_id', 'model_id', 'model_name_or_path') ?? pos(a, 0), revision, kind: 'model', style: 'python' }
     case 'hf_hub_download':
-    case 'snapshot_download':
     case 'hf_hub_url':
+      return { id: kw(a, 'repo_id') ?? pos(a, 0), revision, kind: repoType(kw(a, 'repo_type')), style: 'python', file: kw(a, 'filename') ?? pos(a, 1) }
+    case 'snapshot_download':
       return { id: kw(a, 'repo_id') ?? pos(a, 0), revision, kind: repoType(kw(a, 'repo_type')), style: 'python' }
     case 'load_dataset':
     case 'load_dataset_builder':
@@ -101,7 +104,7 @@ export function recogniseJs(call: Call): HubCall | null {
       const repo = option(params, 'repo')
       const typed = repo?.kind === 'object' ? repo : undefined
       const kind = repoType(option(typed, 'type'))
-      return { id: typed ? option(typed, 'name') : repo, revision: option(params, 'revision'), kind, style: 'js-hub-object' }
+      return { id: typed ? option(typed, 'name') : repo, revision: option(params, 'revision'), kind, style: 'js-hub-object', ...(name === 'snapshotDownload' ? {} : { file: option(params, 'path') }) }
     }
     default:
       return null

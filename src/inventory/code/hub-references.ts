@@ -45,6 +45,7 @@ export function findHubReferences(text: string, language: Language, lineOf: (off
 }
 
 type Resolved = { value: string } | { dynamic: string } | null
+const literal = (r: Resolved): string | null => (r && 'value' in r ? r.value : null)
 /** What a recognised call pulls, by the offset of its callee, for the trust_remote_code message. */
 interface Described {
   name: string
@@ -99,7 +100,9 @@ function reference(call: Call, hub: HubCall, constants: Map<string, string>, lin
     pinned: commit !== null,
     ml: true,
     purl: huggingfacePurl(name, commit, hub.kind),
-    hubKind: hub.kind
+    hubKind: hub.kind,
+    // Which files the call loads, for hub lookups (src/hub/load-plan.ts).
+    loader: { call: call.callee[call.callee.length - 1]!, file: literal(resolve(hub.file, constants)) }
   })
   if (!commit) out.issues.push(unpinnedHub(name, hub, callText, revision, idLine))
   return { name, pinned: commit !== null }

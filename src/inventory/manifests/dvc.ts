@@ -1,4 +1,6 @@
+import path from 'node:path'
 import { type Document, type LineCounter, type Node } from 'yaml'
+import type { PipelineStage } from '../../types.js'
 import type { DeclaredDependency, Facts, InspectResult } from '../../inspect/types.js'
 import { Inventory } from '../collect.js'
 import { isRecord, yamlOf } from '../parse-errors.js'
@@ -13,7 +15,7 @@ const HASH_KEYS = ['md5', 'etag', 'checksum', 'version_id']
  * `rev_lock` commit). `dvc.yaml`: stages, outputs and declared `artifacts`;
  * `dvc.lock`: the hashes of stage dependencies and outputs.
  */
-export function parseDvc(text: string, kind: 'dvc-pointer' | 'dvc-pipeline' | 'dvc-lock'): InspectResult {
+export function parseDvc(text: string, kind: 'dvc-pointer' | 'dvc-pipeline' | 'dvc-lock', filePath = kind === 'dvc-pipeline' ? 'dvc.yaml' : ''): InspectResult {
   const inv = new Inventory('pep508')
   const parsed = yamlOf(text, kind === 'dvc-pointer' ? 'DVC file' : kind === 'dvc-lock' ? 'dvc.lock' : 'dvc.yaml')
   if (!parsed.ok) {
@@ -24,6 +26,10 @@ export function parseDvc(text: string, kind: 'dvc-pointer' | 'dvc-pipeline' | 'd
   if (!isRecord(value)) return inv.result()
   if (kind === 'dvc-pointer') pointer(value, doc, lines, inv)
   else pipeline(value, inv.facts, kind)
+  if (kind === 'dvc-pipeline') {
+    const stages = pipelineStages(value, filePath)
+    if (stages.length > 0) return { ...inv.result(), stages }
+  }
   return inv.result()
 }
 
@@ -88,6 +94,35 @@ function pipeline(value: Record<string, unknown>, facts: Facts, kind: 'dvc-pipel
       .map(([name, a]) => `${name}:${typeof (a as Record<string, unknown>).type === 'string' ? (a as Record<string, unknown>).type : 'artifact'}:${String((a as Record<string, unknown>).path ?? '')}`)
       .join(',')
   }
+}
+
+/** Stages whose inputs and outputs are known as written: `foreach`/`matrix` templates are skipped (their paths are not literal). */
+const MAX_STAGES = 500
+const MAX_PATHS = 200
+
+export function pipelineStages(value: Record<string, unknown>, filePath: string): PipelineStage[] {
+  if (!isRecord(value.stages)) return []
+  const dir = path.posix.dirname(filePath)
+  const out: PipelineStage[] = []
+  for (const [name, stage] of Object.entries(value.stages).slice(0, MAX_STAGES)) {
+    if (!isRecord(stage) || 'foreach' in stage || 'matrix' in stage) continue
+    const wdir = typeof stage.wdir === 'string' ? stage.wdir : '.'
+    const repoPath = (p: string): string | null => {
+      const joined = path.posix.normalize(path.posix.join(dir, wdir, p))
+      // a path that leaves the repository is not a repository artifact
+      return joined.startsWith('../') || joined === '..' || path.posix.isAbsolute(p) ? null : joined
+    }
+    const paths = (list: unknown): string[] =>
+      (Array.isArray(list) ? list : [])
+        .slice(0, MAX_PATHS)
+        .map((e) => (typeof e === 'string' ? e : isRecord(e) ? Object.keys(e)[0] : undefined))
+        .filter((p): p is string => typeof p === 'string' && p !== '' && !p.includes('${'))
+        .map(repoPath)
+        .filter((p): p is string => p !== null)
+    const cmd = typeof stage.cmd === 'string' ? stage.cmd : Array.isArray(stage.cmd) ? stage.cmd.filter((c) => typeof c === 'string').join(' && ') : null
+    out.push({ name, cmd: cmd || null, deps: paths(stage.deps), outs: paths(stage.outs) })
+  }
+  return out
 }
 
 function hashOf(out: Record<string, unknown>): { algorithm: string; value: string } | null {
