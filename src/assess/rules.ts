@@ -153,5 +153,11 @@ export const RULES: Record<RuleId, RuleDoc> = {
     severity: 'warning',
     why: 'trust_remote_code runs Python from the model repository at load time; whoever can push to that repository runs code in your process.',
     fix: 'Drop trust_remote_code, or pin revision= to a reviewed commit sha so the remote code cannot change under you.'
+  },
+  'hub-model-unsafe-format': {
+    title: 'Hub model offers its weights only as pickles',
+    severity: 'warning',
+    why: 'With hub lookups on, the code loads weights that exist on the Hub only in pickle-based files (pytorch_model.bin, .pt, .pkl): loading them can run code, and a later push to the repository can swap them.',
+    fix: 'Load a revision or a model that ships safetensors (or ask the owner to convert), and pin the commit you reviewed.'
   }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { RULE_IDS } from '../types.js'
 import { licensesSchema } from '../licenses/config-schema.js'
 import { advisoriesSchema } from '../advisories/config-schema.js'
+import { hubSchema } from '../hub/config-schema.js'
 
 /**
  * `.modelgate.yml`. Strict objects everywhere: a misspelt key is an error, never
@@ -66,6 +67,8 @@ export const configSchema = z.strictObject({
   licenses: licensesSchema,
   /** Known vulnerabilities in dependencies: source, severity threshold, ignores (src/advisories/config-schema.ts). */
   advisories: advisoriesSchema,
+  /** Hugging Face Hub lookups of references in code: off by default (src/hub/config-schema.ts). */
+  hub: hubSchema,
   severity: z.partialRecord(z.enum(RULE_IDS), severityOrOff).default({})
 })
 
