@@ -133,3 +133,17 @@ test('assessLicenses with the fake index: findings land on the manifest line', a
   expect(r.licenses.get('pkg:pypi/newpkg@1.0')).toMatchObject({ state: 'known', expression: 'Apache-2.0 OR MIT', source: { source: 'package-index', path: `${base}/pypi/newpkg/1.0/json` } })
   expect(r.licenses.get('pkg:pypi/missing@1.0')).toMatchObject({ state: 'unknown', reason: 'the package index answered HTTP 404.' })
 })
+
+test('through the engine: a library license the index declares is on the dependency and its BOM component', async () => {
+  const { scan } = await import('../../src/engine/scan.js')
+  const { serializeBom } = await import('../../src/bom/cyclonedx.js')
+  const root = await makeTree({ 'requirements.txt': 'newpkg==1.0\ntorch==2.1.0\n' })
+  const { report } = await scan({ root, failOn: 'never', registry: { pypiUrl: base } })
+  // newpkg is not an ML package, so only torch is looked up
+  expect(report.dependencies.map((d) => [d.name, d.license ?? null])).toEqual([
+    ['newpkg', null],
+    ['torch', 'BSD-3-Clause']
+  ])
+  const bom = JSON.parse(serializeBom(report, { subject: 'x', format: 'json', now: new Date(0) }))
+  expect(bom.components.find((c: { purl?: string }) => c.purl === 'pkg:pypi/torch@2.1.0').licenses).toEqual([{ license: { id: 'BSD-3-Clause' } }])
+})

@@ -1,132 +1,189 @@
-import type { Report } from '../types.js'
+import path from 'node:path'
+import * as Enums from '@cyclonedx/cyclonedx-library/Enums'
+import * as Models from '@cyclonedx/cyclonedx-library/Models'
+import type * as Serialize from '@cyclonedx/cyclonedx-library/Serialize'
+import type { Artifact, Report } from '../types.js'
 import { TOOL } from '../version.js'
+import { hubDataEntry, localDataEntry, type Custodian } from './data.js'
+import { formulationOf, within, type Training } from './formulation.js'
 import type { ModelGroup } from './groups.js'
+import { modelCardFor, type ConfigFacts } from './model-card.js'
 
 type Json = Record<string, unknown>
-const NS = 'modelgate'
+
+/** One model of the BOM with what its card and configs say, and the refs they resolve to. */
+export interface ModelEntry {
+  group: ModelGroup
+  config: ConfigFacts
+  /** Refs of the datasets its card names. */
+  datasets: string[]
+  /** Base models: the pedigree ancestor, and the hub reference component when the repository pulls the base too. */
+  bases: { name: string; ancestor: Models.Component; hubRef: string | null }[]
+}
+
+/** What `buildBom` knows about the components it made, for the parts the library cannot express. */
+export interface BomIndex {
+  groups: ModelGroup[]
+  models: Map<string, ModelEntry>
+  datasets: { artifact: Artifact; ref: string; card: Artifact | null; url: string | null; ancestors: Models.Component[] }[]
+  /** Hub datasets (named by cards or pulled by code); `hub` false when a card's name is no Hub id. */
+  hubData: { ref: string; name: string; hub: boolean }[]
+  /** Components described only by name: hub references, card datasets, pedigree ancestors. */
+  external: string[]
+  libraries: string[]
+  owner: Custodian | null
+}
+
+export interface ComponentExtras {
+  /** `pedigree.ancestors`, normalised by the library in each format. */
+  ancestors?: Models.Component[]
+  modelCard?: Json
+  data?: Json[]
+}
 
 /**
- * Adds to the library's JSON what its object model lacks: each model's `modelCard`
- * (task, datasets by ref, metrics as text), base models as `pedigree.ancestors`,
- * the datasets a card names as `data` components, `compositions` and findings as
- * `annotations`. Every ref points at a bom-ref in the document.
+ * What the library's object model lacks, in CycloneDX JSON shape (components as
+ * library objects): JSON and XML output apply the same enrichment, so they carry
+ * the same content.
  */
-export function enrichJson(json: Json, report: Report, groups: ModelGroup[]): void {
-  const components = (json.components as Json[] | undefined) ?? []
-  const byRef = new Map(components.map((c) => [c['bom-ref'] as string, c]))
-  const libraries = new Map(components.filter((c) => c.type === 'library').map((c) => [String(c.name).toLowerCase(), c['bom-ref'] as string]))
-  const dependencies = ((json.dependencies as { ref: string; dependsOn?: string[] }[] | undefined) ?? []).slice()
-  const datasetRefs = new Map<string, Json>()
+export interface Enrichment {
+  /** By bom-ref. */
+  components: Map<string, ComponentExtras>
+  /** `dependsOn` the library cannot express: links to pedigree ancestors. */
+  dependencies: Map<string, string[]>
+  compositions: Json[]
+  annotations: { 'bom-ref': string; subjects: string[]; timestamp: string; text: string }[]
+  annotator: Models.Component
+  formulation: Json[]
+}
 
-  for (const g of groups) {
-    const c = byRef.get(g.ref)
-    if (!c) continue
-    const config = configFacts(g)
-    const card = g.card?.card ?? emptyCard
-    if (!g.card && config.bases.length === 0 && !config.family) continue
-    const datasets = card.datasets.map((name) => {
-      const ref = `dataset:huggingface:${name}`
-      if (!datasetRefs.has(ref)) {
-        datasetRefs.set(ref, {
-          type: 'data',
-          name,
-          'bom-ref': ref,
-          externalReferences: [{ type: 'distribution', url: `https://huggingface.co/datasets/${encodeURI(name)}` }],
-          data: [{ type: 'dataset', name }]
-        })
-      }
-      return { ref }
-    })
-    const modelParameters: Json = {}
-    if (card.pipelineTag) modelParameters.task = card.pipelineTag
-    if (config.family) modelParameters.architectureFamily = config.family
-    if (config.architecture) modelParameters.modelArchitecture = config.architecture
-    if (datasets.length > 0) modelParameters.datasets = datasets
-    const modelCard: Json = {}
-    if (Object.keys(modelParameters).length > 0) modelCard.modelParameters = modelParameters
-    if (card.metrics.length > 0) {
-      modelCard.quantitativeAnalysis = {
-        performanceMetrics: card.metrics.map((m) => ({ type: m.name && m.name.toLowerCase() !== m.type.toLowerCase() ? `${m.type} (${m.name})` : m.type, value: m.value, ...(m.dataset ? { slice: m.dataset } : {}) }))
-      }
-    }
-    if (g.card) modelCard.properties = [
-      { name: `${NS}:card:fields-present`, value: card.fieldsPresent.join(',') || '(none)' },
-      { name: `${NS}:card:completeness`, value: `${card.fieldsPresent.length}/${card.fieldsExpected.length}` },
-      ...(card.libraryName ? [{ name: `${NS}:card:library`, value: card.libraryName }] : []),
-      ...card.languages.map((l) => ({ name: `${NS}:card:language`, value: l }))
-    ]
-    if (Object.keys(modelCard).length > 0) c.modelCard = modelCard
-    const bases = [...new Set([...card.baseModels, ...config.bases])]
-    if (bases.length > 0) {
-      c.pedigree = {
-        ancestors: bases.map((base) => ({
-          type: 'machine-learning-model',
-          name: base,
-          'bom-ref': `${g.ref}#base:${base}`,
-          ...(/^[\w.-]+(\/[\w.-]+)?$/.test(base) ? { purl: `pkg:huggingface/${base}` } : {})
-        }))
-      }
-    }
-    const uses = [...datasets.map((d) => d.ref), ...(card.libraryName && libraries.has(card.libraryName.toLowerCase()) ? [libraries.get(card.libraryName.toLowerCase())!] : [])]
-    if (uses.length > 0) {
-      const entry = dependencies.find((d) => d.ref === g.ref)
-      if (entry) entry.dependsOn = [...new Set([...(entry.dependsOn ?? []), ...uses])].sort()
-      else dependencies.push({ ref: g.ref, dependsOn: [...new Set(uses)].sort() })
-    }
+export function enrichmentFor(report: Report, index: BomIndex, now: Date): Enrichment {
+  const components = new Map<string, ComponentExtras>()
+  const dependencies = new Map<string, string[]>()
+  const trainings: Training[] = []
+  for (const m of index.models.values()) {
+    const g = m.group
+    const extras: ComponentExtras = {}
+    const modelCard = modelCardFor(g, m.config, m.datasets)
+    if (modelCard) extras.modelCard = modelCard
+    if (m.bases.length > 0) extras.ancestors = m.bases.map((b) => b.ancestor)
+    if (Object.keys(extras).length > 0) components.set(g.ref, extras)
+    // An adapter needs its base to run; when the repository does not pull it as a hub reference, the pedigree entry is the base.
+    const unpulled = m.bases.filter((b) => !b.hubRef).map((b) => b.ancestor.bomRef.value!)
+    if (m.config.peftType && unpulled.length > 0) dependencies.set(g.ref, unpulled)
+    const inputs = [...m.bases.map((b) => b.hubRef ?? b.ancestor.bomRef.value!), ...m.datasets]
+    if (inputs.length > 0) trainings.push({ ref: g.ref, name: g.name, path: g.path, inputs, sources: trainingSources(m) })
   }
-  for (const [ref, data] of [...datasetRefs].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    components.push(data)
-    if (!dependencies.some((d) => d.ref === ref)) dependencies.push({ ref })
+  for (const d of index.datasets) {
+    const url = d.url ?? d.artifact.path.split('/').map(encodeURIComponent).join('/')
+    const extras: ComponentExtras = { data: [localDataEntry(d.artifact, d.card?.card ?? null, url, index.owner)] }
+    if (d.ancestors.length > 0) extras.ancestors = d.ancestors
+    components.set(d.ref, extras)
   }
-  if (components.length > 0) json.components = components
-  if (dependencies.length > 0) json.dependencies = dependencies.sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0))
+  for (const h of index.hubData) {
+    const slash = h.name.indexOf('/')
+    const custodian = h.hub && slash > 0 ? { name: h.name.slice(0, slash), url: `https://huggingface.co/${h.name.slice(0, slash)}` } : null
+    const url = h.hub ? `https://huggingface.co/datasets/${h.name.split('/').map(encodeURIComponent).join('/')}` : null
+    components.set(h.ref, { data: [hubDataEntry(h.name, url, custodian)] })
+  }
 
-  // A change-mode BOM lists what the change touched, not the whole repository.
-  json.compositions = [{ aggregate: report.mode === 'tree' ? 'complete' : 'incomplete', assemblies: ['subject'] }]
+  const compositions: Json[] = [
+    // A change-mode BOM lists what the change touched, not the whole repository.
+    { aggregate: report.mode === 'tree' ? 'complete' : 'incomplete', assemblies: ['subject'] }
+  ]
+  // Named, not scanned: what hub repositories and base models contain, and what libraries depend on, is not known here.
+  const external = [...new Set(index.external)].sort(byCodeUnit)
+  const libraries = [...new Set(index.libraries)].sort(byCodeUnit)
+  if (external.length + libraries.length > 0) {
+    compositions.push({ aggregate: 'unknown', ...(external.length > 0 ? { assemblies: external } : {}), ...(libraries.length > 0 ? { dependencies: libraries } : {}) })
+  }
 
-  const subjectOf = subjectIndex(report, groups)
-  const timestamp = (json.metadata as Json | undefined)?.timestamp ?? new Date().toISOString()
+  const subjectOf = subjectIndex(report, index)
+  const timestamp = now.toISOString()
   const annotations = report.findings.map((f, i) => ({
     'bom-ref': `finding:${i + 1}`,
-    subjects: [subjectOf(f.path)],
-    annotator: { component: { type: 'application', name: TOOL.name.toLowerCase(), version: TOOL.version } },
+    subjects: [subjectOf(f.path, f.line)],
     timestamp,
     text: `${f.severity} ${f.rule} in ${f.path}${f.line ? `:${f.line}` : ''}: ${f.message} Fix: ${f.fix}`
   }))
-  if (annotations.length > 0) json.annotations = annotations
+  const annotator = new Models.Component(Enums.ComponentType.Application, TOOL.name.toLowerCase(), { version: TOOL.version })
+
+  const pipelines = report.artifacts.filter((a) => a.change !== 'removed' && (a.stages?.length ?? 0) > 0)
+  const formulation = formulationOf(trainings, pipelines, resolver(index))
+  return { components, dependencies, compositions, annotations, annotator, formulation }
 }
 
-const emptyCard = { datasets: [], metrics: [], baseModels: [], languages: [], fieldsPresent: [], fieldsExpected: [], pipelineTag: null, libraryName: null } as const
+/** The files that name a model's training inputs. */
+function trainingSources(m: ModelEntry): string[] {
+  const card = m.group.card
+  const fromCard = card && ((card.card?.datasets.length ?? 0) > 0 || (card.card?.baseModels.length ?? 0) > 0)
+  const configs = m.config.bases.length > 0 ? m.group.configs.filter((c) => typeof c.facts.name_or_path === 'string' || typeof c.facts.base_model_name_or_path === 'string').map((c) => c.path) : []
+  return [...(fromCard ? [card.path] : []), ...configs]
+}
 
-/**
- * What the folder's config.json / adapter_config.json say: the architecture, and the
- * base the weights came from (`base_model_name_or_path` of an adapter; `_name_or_path`
- * when it names a hub repository, not a local folder and not this model).
- */
-function configFacts(g: ModelGroup): { family: string | null; architecture: string | null; bases: string[] } {
-  let family: string | null = null
-  let architecture: string | null = null
-  const bases: string[] = []
-  const hubId = /^[\w.-]+\/[\w.-]+$/
-  for (const c of g.configs) {
-    const f = c.facts
-    if (typeof f.model_type === 'string') family ??= f.model_type
-    if (typeof f.architectures === 'string' && f.architectures) architecture ??= f.architectures.split(',')[0]!
-    for (const v of [f.base_model_name_or_path, f.name_or_path]) {
-      if (typeof v === 'string' && hubId.test(v) && v.split('/')[1] !== g.name) bases.push(v)
-    }
+/** Refs of the models and datasets at or under a path (a DVC `.dvc` pointer stands for the path it tracks). */
+function resolver(index: BomIndex): (p: string) => string[] {
+  return (p) => {
+    const target = path.posix.normalize(p).replace(/\/+$/, '')
+    const models = index.groups.filter((g) => within(g.path, target) || g.weights.some((w) => within(w.path, target))).map((g) => g.ref)
+    const data = index.datasets.filter((d) => within(d.artifact.path, target) || d.artifact.path === `${target}.dvc`).map((d) => d.ref)
+    return [...models, ...data]
   }
-  return { family, architecture, bases }
 }
 
-/** The bom-ref a finding is about: the model or dataset the file belongs to, else the repository. */
-function subjectIndex(report: Report, groups: ModelGroup[]): (path: string) => string {
+/** The bom-ref a finding is about: the file of a model or dataset, the library declared on that line, else the repository. */
+function subjectIndex(report: Report, index: BomIndex): (path: string, line: number | null) => string {
   const refs = new Map<string, string>()
-  for (const g of groups) {
-    for (const w of g.weights) refs.set(w.path, g.weights.length === 1 && g.path === w.path ? g.ref : `file:${w.path}`)
-    if (g.card) refs.set(g.card.path, g.ref)
-    for (const c of g.configs) refs.set(c.path, g.ref)
+  for (const g of index.groups) {
+    if (g.single) refs.set(g.weights[0]!.path, g.ref)
+    else for (const f of [...g.weights, ...g.configs, ...(g.card ? [g.card] : [])]) refs.set(f.path, `file:${f.path}`)
   }
-  for (const a of report.artifacts) if (a.kind === 'dataset' && a.change !== 'removed') refs.set(a.path, `dataset:${a.path}`)
-  return (path) => refs.get(path) ?? 'subject'
+  for (const d of index.datasets) refs.set(d.artifact.path, d.ref)
+  const lines = new Map<string, string>()
+  for (const d of report.dependencies) {
+    if (d.change === 'removed') continue
+    const key = `${d.path}:${d.line}`
+    if (!lines.has(key)) lines.set(key, `${d.ecosystem === 'huggingface' || d.ecosystem === 'torch-hub' ? 'hub' : 'lib'}:${d.purl}`)
+  }
+  return (p, line) => refs.get(p) ?? (line !== null ? lines.get(`${p}:${line}`) : undefined) ?? 'subject'
+}
+
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+const byLocale = (a: string, b: string) => a.localeCompare(b)
+const OPTIONS = { sortLists: true }
+
+/** Adds the enrichment to the library's JSON: component fields by bom-ref, extra dependency links, then compositions, annotations and formulation. */
+export function applyJson(json: Json, e: Enrichment, factory: Serialize.JSON.Normalize.Factory): Json {
+  const normalize = (c: Models.Component) => factory.makeForComponent().normalize(c, OPTIONS) as unknown as Json
+  const visit = (list: unknown): Json[] | undefined => {
+    if (!Array.isArray(list)) return undefined
+    return (list as Json[]).map((c) => {
+      const out: Json = {}
+      const extras = e.components.get(c['bom-ref'] as string)
+      for (const [k, v] of Object.entries(c)) {
+        // Schema order: pedigree comes before external references, properties and nested components.
+        if (extras?.ancestors && !('pedigree' in out) && ['externalReferences', 'properties', 'components'].includes(k)) out.pedigree = { ancestors: extras.ancestors.map(normalize) }
+        out[k] = k === 'components' ? visit(v) : v
+      }
+      if (extras?.ancestors && !('pedigree' in out)) out.pedigree = { ancestors: extras.ancestors.map(normalize) }
+      if (extras?.modelCard) out.modelCard = extras.modelCard
+      if (extras?.data) out.data = extras.data
+      return out
+    })
+  }
+  const components = visit(json.components)
+  if (components) json.components = components
+  const deps = (json.dependencies as { ref: string; dependsOn?: string[] }[] | undefined) ?? []
+  for (const [ref, extra] of e.dependencies) {
+    const entry = deps.find((d) => d.ref === ref)
+    if (entry) entry.dependsOn = [...new Set([...(entry.dependsOn ?? []), ...extra])].sort(byLocale)
+  }
+  // CycloneDX's customary key order at the top level, for readable diffs.
+  const out: Json = {}
+  for (const k of ['$schema', 'bomFormat', 'specVersion', 'serialNumber', 'version']) if (k in json) out[k] = json[k]
+  for (const [k, v] of Object.entries(json)) if (!(k in out)) out[k] = v
+  out.compositions = e.compositions
+  if (e.annotations.length > 0) out.annotations = e.annotations.map((a) => ({ 'bom-ref': a['bom-ref'], subjects: a.subjects, annotator: { component: normalize(e.annotator) }, timestamp: a.timestamp, text: a.text }))
+  if (e.formulation.length > 0) out.formulation = e.formulation
+  return out
 }

@@ -10,6 +10,8 @@ export interface ModelGroup {
   weights: Artifact[]
   card: Artifact | null
   configs: Artifact[]
+  /** A lone weight file (no card, no config.json beside it): the file is the model component. */
+  single: boolean
 }
 
 /**
@@ -28,7 +30,7 @@ export function groupModels(artifacts: readonly Artifact[], rootName: string): M
   for (const w of live.filter((a) => a.kind === 'model')) {
     const dir = dirOf(w)
     const card = cards.get(dir) ?? null
-    const folder = card !== null || (configs.get(dir) ?? []).some((c) => path.posix.basename(c.path) === 'config.json')
+    const folder = card !== null || (configs.get(dir) ?? []).some((c) => path.posix.basename(c.path) === 'config.json' || path.posix.basename(c.path) === 'adapter_config.json')
     const key = folder ? dir : w.path
     const group = groups.get(key) ?? {
       ref: `model:${key}`,
@@ -37,10 +39,27 @@ export function groupModels(artifacts: readonly Artifact[], rootName: string): M
       name: folder ? (dir === '.' ? rootName : path.posix.basename(dir)) : path.posix.basename(w.path),
       weights: [],
       card: folder ? card : null,
-      configs: folder ? (configs.get(dir) ?? []) : []
+      configs: folder ? (configs.get(dir) ?? []) : [],
+      single: !folder
     }
     group.weights.push(w)
     groups.set(key, group)
   }
   return [...groups.values()]
+}
+
+/**
+ * The dataset card that describes a dataset file: the nearest one in its folder or
+ * a parent folder (Hugging Face dataset repositories keep the card at the top and
+ * the data in `data/` below it).
+ */
+export function datasetCardFinder(artifacts: readonly Artifact[]): (file: string) => Artifact | null {
+  const cards = new Map(artifacts.filter((a) => a.kind === 'dataset-card' && a.change !== 'removed' && a.card).map((a) => [path.posix.dirname(a.path), a]))
+  return (file) => {
+    for (let dir = path.posix.dirname(file); ; dir = path.posix.dirname(dir)) {
+      const card = cards.get(dir)
+      if (card) return card
+      if (dir === '.' || dir === '/' || dir === '') return null
+    }
+  }
 }
