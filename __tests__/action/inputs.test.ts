@@ -16,6 +16,7 @@ test('defaults: one schema, every input', () => {
     review: true,
     checkRun: true,
     bomPath: 'modelgate-bom.cdx.json',
+    bomFormat: 'json',
     reportPath: 'modelgate-report.json',
     sarifPath: 'modelgate.sarif',
     dependencySnapshot: false
@@ -27,8 +28,9 @@ test('invalid values name the input and what it accepts', () => {
   expect(given({ 'fail-on': 'errors' })).toThrow("input fail-on: 'errors' is not one of error, warning, never")
   expect(given({ comment: 'sometimes' })).toThrow("input comment: 'sometimes' is not one of on-findings, always, never")
   expect(given({ review: 'yes' })).toThrow("input review: 'yes' is not a boolean (true or false)")
-  const set: Record<string, string> = { review: 'False', 'check-run': ' TRUE ', mode: 'snapshot' }
-  expect(parseInputs((n) => set[n] ?? '')).toMatchObject({ review: false, checkRun: true, mode: 'snapshot' })
+  expect(given({ 'bom-format': 'spdx' })).toThrow("input bom-format: 'spdx' is not one of json, xml, spdx3")
+  const set: Record<string, string> = { review: 'False', 'check-run': ' TRUE ', mode: 'snapshot', 'bom-format': 'spdx3' }
+  expect(parseInputs((n) => set[n] ?? '')).toMatchObject({ review: false, checkRun: true, mode: 'snapshot', bomFormat: 'spdx3' })
 })
 
 test('action.yml declares exactly these inputs with the same defaults, and the documented outputs', async () => {

@@ -27,7 +27,7 @@ describe('exit codes', () => {
   test.each([
     [['scan', '--format', 'html'], 'modelgate: --format html: expected one of text, json, markdown, sarif\n'],
     [['scan', '--fail-on', 'sometimes'], 'modelgate: --fail-on sometimes: expected one of error, warning, never\n'],
-    [['scan', '--bom-format', 'spdx'], 'modelgate: --bom-format spdx: expected one of json, xml\n'],
+    [['scan', '--bom-format', 'spdx'], 'modelgate: --bom-format spdx: expected one of json, xml, spdx3\n'],
     [['scan', '--head', 'HEAD'], 'modelgate: --head needs --base: give the ref to compare against\n'],
     [['scan', 'a', 'b'], 'modelgate: scan takes one directory, got 2: a b\n'],
     [['scna'], "modelgate: unknown command 'scna'; the command is 'scan' (see 'modelgate --help')\n"],
@@ -191,7 +191,8 @@ describe('reports', () => {
     expect(bom.components[0].hashes).toEqual([{ alg: 'SHA-256', content: f.sha256('a,b\n1,2\n') }])
     expect(bom.components[1].licenses).toEqual([{ license: { id: 'MIT' } }])
     expect(bom.components[1].components.map((c: { type: string; name: string; hashes: { content: string }[] }) => [c.type, c.name, c.hashes[0]!.content])).toEqual([
-      ['file', 'm/model.safetensors', f.sha256(f.smallSafetensors())]
+      ['file', 'm/model.safetensors', f.sha256(f.smallSafetensors())],
+      ['file', 'm/README.md', f.sha256(clean['m/README.md'] as string)]
     ])
   })
 

@@ -33,6 +33,7 @@ export const INPUTS = {
   review: { schema: bool, default: 'true' },
   'check-run': { schema: bool, default: 'true' },
   'bom-path': { schema: path, default: 'modelgate-bom.cdx.json' },
+  'bom-format': { schema: oneOf(['json', 'xml', 'spdx3']), default: 'json' },
   'report-path': { schema: path, default: 'modelgate-report.json' },
   'sarif-path': { schema: path, default: 'modelgate.sarif' },
   'dependency-snapshot': { schema: bool, default: 'false' }
@@ -51,6 +52,8 @@ export interface ActionInputs {
   review: boolean
   checkRun: boolean
   bomPath: string
+  /** CycloneDX JSON or XML, or SPDX 3.0.1 JSON-LD. */
+  bomFormat: Parsed<'bom-format'>
   reportPath: string
   sarifPath: string
   dependencySnapshot: boolean
@@ -74,6 +77,7 @@ export function parseInputs(get: (name: InputName) => string): ActionInputs {
     review: value('review'),
     checkRun: value('check-run'),
     bomPath: value('bom-path'),
+    bomFormat: value('bom-format'),
     reportPath: value('report-path'),
     sarifPath: value('sarif-path'),
     dependencySnapshot: value('dependency-snapshot')

@@ -2,11 +2,13 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { serializeBom } from '../bom/cyclonedx.js'
+import { serializeSpdx3 } from '../bom/spdx3/document.js'
 import { renderComment } from '../report/comment.js'
 import { renderJson } from '../report/json.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { renderSarif } from '../report/sarif.js'
 import type { Report } from '../types.js'
+import type { ActionInputs } from './inputs.js'
 
 /** GitHub drops a job summary over 1 MiB. */
 export const MAX_SUMMARY_BYTES = 1024 * 1024
@@ -20,8 +22,8 @@ export async function writeFileIn(workspace: string, rel: string, text: string):
 
 export const writeJsonReport = (workspace: string, rel: string, report: Report) => writeFileIn(workspace, rel, renderJson(report))
 export const writeSarif = (workspace: string, rel: string, report: Report) => writeFileIn(workspace, rel, renderSarif(report))
-export const writeBom = (workspace: string, rel: string, report: Report, subject: string) =>
-  writeFileIn(workspace, rel, serializeBom(report, { subject, format: 'json' }))
+export const writeBom = (workspace: string, rel: string, report: Report, subject: string, format: ActionInputs['bomFormat'] = 'json') =>
+  writeFileIn(workspace, rel, format === 'spdx3' ? serializeSpdx3(report, { subject }) : serializeBom(report, { subject, format }))
 
 /**
  * The job summary: the full Markdown report, or over 1 MiB a compact one plus the full Markdown

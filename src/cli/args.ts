@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util'
 import { UsageError } from '../util/errors.js'
 import type { FailOn } from '../types.js'
-import type { BomFormat } from '../bom/cyclonedx.js'
 
 export type ReportFormat = 'text' | 'json' | 'markdown' | 'sarif'
+/** CycloneDX JSON or XML, or SPDX 3.0.1 JSON-LD. */
+export type BomFileFormat = 'json' | 'xml' | 'spdx3'
+export const BOM_FILE_FORMATS = ['json', 'xml', 'spdx3'] as const satisfies readonly BomFileFormat[]
 
 export interface ScanArgs {
   command: 'scan'
@@ -14,12 +16,14 @@ export interface ScanArgs {
   format: ReportFormat
   output?: string
   bom?: string
-  bomFormat: BomFormat
+  bomFormat: BomFileFormat
   failOn: FailOn
   /** Local OSV advisory records (files or folders). */
   advisories: string[]
   /** Allow network lookups: OSV for advisories, PyPI/npm for dependency licenses. */
   online: boolean
+  /** Resolve Hugging Face references in code through the Hub API and judge the files they load (HF_ENDPOINT, HF_TOKEN). */
+  hubLookups: boolean
 }
 export interface BomDiffArgs {
   command: 'bom-diff'
@@ -42,12 +46,14 @@ Options:
   --config FILE         policy file (default: DIR/.modelgate.yml if present)
   --format FORMAT       text | json | markdown | sarif (default: text)
   --output FILE         write the report to FILE instead of stdout
-  --bom FILE            write a CycloneDX 1.6 BOM to FILE
-  --bom-format FORMAT   json | xml (default: json)
+  --bom FILE            write the ML-BOM to FILE (CycloneDX 1.6, or SPDX 3.0.1 with --bom-format spdx3)
+  --bom-format FORMAT   json | xml (CycloneDX) | spdx3 (SPDX 3.0.1 JSON-LD) (default: json)
   --fail-on LEVEL       error | warning | never (default: error)
   --advisories PATH     local OSV advisory records (a file, an array, or a folder); repeatable
   --online              allow network lookups (OSV API for advisories, PyPI/npm for licenses);
                         without it nothing leaves the machine
+  --hub-lookups         resolve Hugging Face references in code on the Hub (HF_ENDPOINT,
+                        HF_TOKEN) and judge the weights they load by range requests
   -h, --help            show this help
   -v, --version         show the version
 
@@ -77,6 +83,7 @@ export function parseCli(argv: string[]): CliArgs {
         'fail-on': { type: 'string' },
         advisories: { type: 'string', multiple: true },
         online: { type: 'boolean' },
+        'hub-lookups': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' }
       }
@@ -108,9 +115,10 @@ export function parseCli(argv: string[]): CliArgs {
     format: oneOf('format', values.format, ['text', 'json', 'markdown', 'sarif'], 'text'),
     ...(values.output ? { output: values.output } : {}),
     ...(values.bom ? { bom: values.bom } : {}),
-    bomFormat: oneOf('bom-format', values['bom-format'], ['json', 'xml'], 'json'),
+    bomFormat: oneOf('bom-format', values['bom-format'], BOM_FILE_FORMATS, 'json'),
     failOn: oneOf('fail-on', values['fail-on'], ['error', 'warning', 'never'], 'error'),
     advisories: values.advisories ?? [],
-    online: values.online ?? false
+    online: values.online ?? false,
+    hubLookups: values['hub-lookups'] ?? false
   }
 }

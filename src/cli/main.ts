@@ -49,15 +49,21 @@ async function runScan(args: ScanArgs, io: Io): Promise<number> {
     failOn: args.failOn,
     advisories: { online: args.online, files: args.advisories.map((p) => path.resolve(io.cwd, p)) },
     ...(args.online ? { registry: {} } : {}),
+    // Without the flag, `hub.lookups` in the config decides; HF_ENDPOINT and HF_TOKEN come from the environment only.
+    hub: { ...(args.hubLookups ? { lookups: true } : {}), env: io.env ?? process.env },
     log: (line) => io.stderr(`modelgate: ${line}\n`)
   })
   const body = render(report, args.format)
   if (args.output) await writeOut(path.resolve(io.cwd, args.output), body)
   else io.stdout(body)
   if (args.bom) {
+    const subject = path.basename(root)
     // Loaded on demand: the CycloneDX library is a large part of start-up time.
-    const { serializeBom } = await import('../bom/cyclonedx.js')
-    await writeOut(path.resolve(io.cwd, args.bom), serializeBom(report, { subject: path.basename(root), format: args.bomFormat }))
+    const text =
+      args.bomFormat === 'spdx3'
+        ? (await import('../bom/spdx3/document.js')).serializeSpdx3(report, { subject })
+        : (await import('../bom/cyclonedx.js')).serializeBom(report, { subject, format: args.bomFormat })
+    await writeOut(path.resolve(io.cwd, args.bom), text)
   }
   return report.verdict === 'fail' ? 1 : 0
 }
