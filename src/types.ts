@@ -31,7 +31,8 @@ export const RULE_IDS = [
   'lfs-pointer-missing',
   'lfs-untracked',
   'vulnerable-dependency',
-  'advisories-unavailable'
+  'advisories-unavailable',
+  'hub-model-unsafe-format'
 ] as const
 export type RuleId = (typeof RULE_IDS)[number]
 
@@ -113,6 +114,16 @@ export interface Artifact {
   card?: CardData
   /** Change mode, modified or renamed models and datasets: the base side, to show a replaced model. */
   previous?: { sha256: string; size: number }
+  /** Pipeline files (`dvc.yaml`): the stages, for the BOM's `formulation`. */
+  stages?: PipelineStage[]
+}
+
+/** One pipeline stage: its command and the repo-relative paths it reads and writes (`wdir` already applied). */
+export interface PipelineStage {
+  name: string
+  cmd: string | null
+  deps: string[]
+  outs: string[]
 }
 
 /** How a signature binds its signer: Sigstore keyless (Fulcio + Rekor), a public key, an X.509 chain, or a bare checksum list. */
@@ -178,6 +189,30 @@ export interface Dependency {
    * `path` and `line` then point at the include, so findings land in the file under review.
    */
   declaredIn?: { path: string; line: number | null }
+  /**
+   * Hub references: the call that pulls it (last callee name: `from_pretrained`, `hf_hub_download`,
+   * `snapshot_download`, ...) and, for single-file downloads, the file named as a literal. Decides
+   * which files hub lookups judge (src/hub/load-plan.ts); absent, a model is judged as
+   * `from_pretrained` would load it.
+   */
+  loader?: { call: string; file: string | null }
+  /** Hub references with `hub.lookups`: what the Hub resolved the reference to (src/hub/). */
+  resolved?: HubResolution
+  /** The package's license as resolved by the license check (package index metadata), SPDX where known. */
+  license?: string
+}
+
+/** A hub reference as the Hub resolved it when scanned: the commit, its license and the files the call loads. */
+export interface HubResolution {
+  /** The commit the revision (or the default branch) pointed to, 40 hex. */
+  commit: string
+  /** `pkg:huggingface/{id}@{commit}`. */
+  purl: string
+  /** The card's `license` as the Hub reports it (`cardData.license`; `license_name` for `other`), or null. */
+  license: string | null
+  gated: boolean
+  /** Files the call loads, with the LFS SHA-256 and size the Hub lists (null for files kept in plain Git). */
+  files: { path: string; sha256: string | null; size: number | null; format: string | null }[]
 }
 
 export type ScanMode = 'tree' | 'change'
@@ -195,4 +230,27 @@ export interface Report {
   artifacts: Artifact[]
   dependencies: Dependency[]
   findings: Finding[]
+  /** Known vulnerabilities behind this report's `vulnerable-dependency` findings (affected versions only). */
+  vulnerabilities?: Vulnerability[]
+}
+
+/** One advisory affecting one pinned dependency: the row of the PR comment's vulnerability table. */
+export interface Vulnerability {
+  /** Where the vulnerable version is declared (the finding's file and line). */
+  path: string
+  line: number | null
+  ecosystem: 'pypi' | 'npm'
+  name: string
+  version: string
+  /** GHSA id when there is one, else the source's id (PYSEC, CVE, ...). */
+  id: string
+  aliases: string[]
+  /** The advisory's severity (critical | high | moderate | low), null when it gives none. */
+  level: string | null
+  /** Affected versions as the advisory states them. */
+  affected: string | null
+  /** First fixed version, null when none is published. */
+  fixed: string | null
+  url: string | null
+  severity: Severity
 }

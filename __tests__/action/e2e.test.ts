@@ -7,6 +7,7 @@ import { READ_ONLY, startFakeGitHub, type FakeGitHub } from '../support/fake-git
 import * as f from '../support/formats.js'
 import { commands, writes } from './support/expect.js'
 import { pullRequestWorld, type PullRequestWorld } from './support/pr-world.js'
+import { torchAdvisory } from '../advisories/support/github-records.js'
 import { disposeBundle, runAction, type ActionRun } from './support/run-action.js'
 
 // These tests are about the action's mechanics; license policy has its own suite, so missing licenses are not reported here.
@@ -44,7 +45,7 @@ test('first run creates the comment, a re-run writes nothing, a new commit updat
   expect(r1.code).toBe(1)
   expect(commands(r1.stdout, 'error')).toEqual(['::error::ModelGate: 1 error(s), 0 warning(s) at fail-on=error; see the job summary'])
   expect(r1.outputs).toMatchObject({ verdict: 'fail', findings: '1', models: '2', 'unsigned-models': '2' })
-  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'issues/list-comments', 'issues/create-comment', 'pulls/list-review-comments', 'pulls/create-review-comment', 'checks/create'])
+  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'issues/list-comments', 'issues/create-comment', 'pulls/list-review-comments', 'pulls/create-review-comment', 'checks/create'])
   const [comment, review, check] = writes(gh)
   const body = (comment?.[1] as { body: string }).body
   expect(body.split('\n').slice(0, 9)).toEqual([
@@ -76,7 +77,7 @@ test('first run creates the comment, a re-run writes nothing, a new commit updat
   gh.clearLog()
   const r2 = await act()
   expect(r2.code).toBe(1)
-  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'issues/list-comments', 'pulls/list-review-comments', 'checks/create'])
+  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'issues/list-comments', 'pulls/list-review-comments', 'checks/create'])
   expect(gh.state.issueComments).toHaveLength(1)
 
   // a second commit adds a truncated model: the same comment is edited, one new review comment
@@ -84,9 +85,9 @@ test('first run creates the comment, a re-run writes nothing, a new commit updat
   gh.clearLog()
   const r3 = await act()
   expect(r3.code).toBe(1)
-  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'issues/list-comments', 'issues/update-comment', 'pulls/list-review-comments', 'pulls/create-review-comment', 'checks/create'])
+  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'issues/list-comments', 'issues/update-comment', 'pulls/list-review-comments', 'pulls/create-review-comment', 'checks/create'])
   const commentId = gh.state.issueComments[0]?.id
-  expect(gh.requests[3]?.params.comment_id).toBe(String(commentId))
+  expect(gh.requests[4]?.params.comment_id).toBe(String(commentId))
   expect(gh.state.issueComments[0]?.body).toContain('2 errors, 0 warnings')
   expect(writes(gh)[1]).toEqual(['pulls/create-review-comment', expect.objectContaining({ path: 'models/broken.safetensors', subject_type: 'file' })])
 
@@ -100,9 +101,10 @@ test('first run creates the comment, a re-run writes nothing, a new commit updat
   const r4 = await act()
   expect(r4.code).toBe(0)
   expect(r4.outputs).toMatchObject({ verdict: 'pass', findings: '0', models: '1' })
-    expect(gh.operations()).toEqual([
+  expect(gh.operations()).toEqual([
     'pulls/get',
     'pulls/list-files',
+    'security-advisories/list-global-advisories',
     'issues/list-comments',
     'issues/update-comment',
     'pulls/list-review-comments',
@@ -123,6 +125,10 @@ test('first run creates the comment, a re-run writes nothing, a new commit updat
           '| Artifact | Change | Format | Size | SHA-256 | License | Signature |',
           '|---|---|---|---|---|---|---|',
           `| \`models/ok.safetensors\` | added | \`safetensors\` | ${f.smallSafetensors().length} B | \`${f.sha256(f.smallSafetensors()).slice(0, 12)}\` | — | unsigned |`,
+          '',
+          '#### Library and hub reference changes',
+          '',
+          '- ➕ added library `torch (requirements.txt)`: ==2.2.0',
           '',
           '<details><summary>1 other file (manifests, cards, configs, signatures)</summary>',
           '',
@@ -151,6 +157,7 @@ test('a clean PR passes without a comment; fail-on: never lets a bad one through
   const r = await act()
   expect(r.code).toBe(0)
   expect(commands(r.stdout)).toEqual([])
+  // no dependency changes, so no advisory query
   expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'issues/list-comments', 'pulls/list-review-comments', 'checks/create'])
   expect(writes(gh)).toEqual([['checks/create', expect.objectContaining({ conclusion: 'success', output: expect.objectContaining({ annotations: [] }) })]])
 
@@ -177,7 +184,7 @@ test('read-only token (fork PR): writes answer 403, the run degrades to annotati
   await setup(EVIL, { fork: true }, { permissions: READ_ONLY })
   const r = await act()
   expect(r.code).toBe(1)
-  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'issues/list-comments', 'issues/create-comment', 'checks/create'])
+  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'issues/list-comments', 'issues/create-comment', 'checks/create'])
   expect(gh.requests.filter((q) => q.method !== 'GET').map((q) => q.status)).toEqual([403, 403])
   expect(commands(r.stdout, 'warning')).toEqual([
     '::warning::ModelGate could not post the PR comment, create the check run: the token is read-only (a fork or Dependabot pull request, or missing permissions). The results are in the job summary, the annotations and the exit code. To get comments and checks, grant `checks: write` and `pull-requests: write` in the workflow\'s permissions, or for forks use the workflow_run pattern in docs/action.md.'
@@ -200,6 +207,7 @@ test('secondary rate limit and a 502 are retried; the comment is created once', 
   expect(gh.requests.map((q) => `${q.operationId} ${q.status}`)).toEqual([
     'pulls/get 200',
     'pulls/list-files 200',
+    'security-advisories/list-global-advisories 200',
     'issues/list-comments 200',
     'issues/create-comment 403',
     'issues/create-comment 201',
@@ -234,8 +242,8 @@ test('pull_request_target without a checkout: policy and blobs come from the API
   expect(gh.requests[0]).toMatchObject({ params: { path: '.modelgate.yml' }, query: { ref: world.base }, status: 200 })
   // one raw blob per changed file, the base side of the modified requirements.txt (its blob id, then
   // the blob) to compare pins, plus the head tree listing and one small file read for the directory-wide
-  // checks (signatures, licenses); never the LFS object or anything executable
-  expect(ops.slice(3, -2).sort()).toEqual(['git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-tree', 'repos/get-content'])
+  // checks (signatures, licenses), and one advisory query for the changed pins; never the LFS object or anything executable
+  expect(ops.slice(3, -2).sort()).toEqual(['git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-tree', 'repos/get-content', 'security-advisories/list-global-advisories'])
   expect(gh.requests.filter((q) => q.operationId === 'git/get-blob').every((q) => q.headers.accept === 'application/vnd.github.raw+json')).toBe(true)
   expect(ops.slice(-2)).toEqual(['issues/list-comments', 'issues/create-comment'])
   expect(commands(r.stdout, 'notice')).toEqual([
@@ -266,12 +274,12 @@ describe('on the runtime action.yml names (node24)', () => {
     const bad = await act({ review: 'false' }, node24)
     expect(bad.stderr).toBe('')
     expect(bad.code).toBe(1)
-    expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'issues/list-comments', 'issues/create-comment', 'checks/create'])
+    expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'issues/list-comments', 'issues/create-comment', 'checks/create'])
     await world.push(gh, { 'models/evil.pkl': null })
     gh.clearLog()
     const good = await act({ review: 'false' }, node24)
     expect(good.code).toBe(0)
-    expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'issues/list-comments', 'issues/update-comment', 'checks/create'])
+    expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'issues/list-comments', 'issues/update-comment', 'checks/create'])
     expect(gh.state.issueComments[0]?.body).toContain('### ✅ **ModelGate: all clear**')
   })
 })
@@ -294,7 +302,7 @@ describe('snapshot and merge-queue events', () => {
     const run = () => runAction({ apiUrl: gh.url, workspace: world.workspace, eventName: 'push', eventPath, sha: world.head, ref: 'refs/heads/main', inputs: { 'dependency-snapshot': 'true', 'sarif-path': 'out/modelgate.sarif' } })
     const r = await run()
     expect(r.code).toBe(1)
-    expect(gh.operations()).toEqual(['checks/create', 'dependency-graph/create-repository-snapshot'])
+    expect(gh.operations()).toEqual(['security-advisories/list-global-advisories', 'checks/create', 'dependency-graph/create-repository-snapshot'])
     const snapshot = writes(gh)[1]?.[1]
     expect(snapshot).toEqual({
       version: 0,
@@ -323,7 +331,38 @@ describe('snapshot and merge-queue events', () => {
     const eventPath = await eventFile('merge_group', (p) => Object.assign(p.merge_group as object, { base_sha: world.base, head_sha: world.head }))
     const r = await runAction({ apiUrl: gh.url, workspace: world.workspace, eventName: 'merge_group', eventPath, sha: world.head, ref: 'refs/heads/gh-readonly-queue/main/pr-2', inputs: {} })
     expect(r.code).toBe(1)
-    expect(gh.operations()).toEqual(['checks/create'])
+    expect(gh.operations()).toEqual(['security-advisories/list-global-advisories', 'checks/create'])
     expect(writes(gh)[0]?.[1]).toMatchObject({ head_sha: world.head, conclusion: 'failure' })
+  })
+})
+
+describe('known vulnerabilities (GitHub advisory database with the job token)', () => {
+  test('a PR that pins torch==2.5.1 fails with the advisory in its own table; the bump to 2.6.0 passes', async () => {
+    await setup({ 'requirements.txt': 'numpy==1.26.4\ntorch==2.5.1\n' }, {}, { advisories: [torchAdvisory()] })
+    const r = await act({ review: 'false', 'check-run': 'false' })
+    expect(r.code).toBe(1)
+    expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'issues/list-comments', 'issues/create-comment'])
+    // one query for every package the change pins (name@version), on GitHub's ecosystem name
+    expect(gh.requests[2]).toMatchObject({ query: { ecosystem: 'pip', affects: 'torch@2.5.1', per_page: '100' }, status: 200 })
+    const body = gh.state.issueComments[0]?.body ?? ''
+    const table = body.split('\n')
+    const at = table.indexOf('#### Known vulnerabilities')
+    expect(table.slice(at, at + 5)).toEqual([
+      '#### Known vulnerabilities',
+      '',
+      '| Package | Version | Advisory | Severity | Fixed in | Declared in |',
+      '|---|---|---|---|---|---|',
+      '| `torch` | `2.5.1` | [GHSA-53q9-r3pm-6pq6](https://github.com/advisories/GHSA-53q9-r3pm-6pq6) | critical | `2.6.0` | `requirements.txt:2` |'
+    ])
+    expect(body).toContain('\n#### Library and hub reference changes\n\n- ➕ added library `torch (requirements.txt)`: ==2.5.1\n')
+    expect(body).toContain('🛑 **error** `vulnerable-dependency` in `requirements.txt:2`: torch 2.5.1 is affected by GHSA-53q9-r3pm-6pq6 (CVE-2025-32434) \\[critical\\]')
+
+    await world.push(gh, { 'requirements.txt': 'numpy==1.26.4\ntorch==2.6.0\n' })
+    gh.clearLog()
+    const fixed = await act({ review: 'false', 'check-run': 'false' })
+    expect(fixed.code).toBe(0)
+    const after = gh.state.issueComments[0]?.body ?? ''
+    expect(after).toContain('### ✅ **ModelGate: all clear**')
+    expect(after).not.toContain('Known vulnerabilities')
   })
 })

@@ -29,7 +29,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     ctx = await readRunContext(env)
     client = inputs.token ? createGitHubClient({ token: inputs.token, baseUrl: ctx.apiUrl, log: (l) => core.info(l) }) : null
     const mode = resolveMode(inputs.mode, ctx.eventName)
-    result = mode === 'pull-request' ? await scanChange(client, ctx, inputs) : await scanSnapshot(ctx, inputs)
+    result = mode === 'pull-request' ? await scanChange(client, ctx, inputs) : await scanSnapshot(client, ctx, inputs)
   } catch (err) {
     core.setFailed(`ModelGate could not run: ${(err as Error).message}`)
     return
@@ -51,7 +51,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
   // files for upload-artifact and code scanning
   await ladder.step('write the JSON report', null, async () => void (paths.report = await writeJsonReport(ws, inputs.reportPath, report)))
-  await ladder.step('write the BOM', null, async () => void (paths.bom = await writeBom(ws, inputs.bomPath, report, ctx.repo.owner ? `${ctx.repo.owner}/${ctx.repo.repo}` : 'workspace')))
+  await ladder.step('write the BOM', null, async () => void (paths.bom = await writeBom(ws, inputs.bomPath, report, ctx.repo.owner ? `${ctx.repo.owner}/${ctx.repo.repo}` : 'workspace', inputs.bomFormat)))
   await ladder.step('write the SARIF file', null, async () => void (paths.sarif = await writeSarif(ws, inputs.sarifPath, report)))
 
   // 2. job summary

@@ -43,6 +43,7 @@ export async function scanChange(client: GitHubClient | null, ctx: RunContext, i
     config,
     failOn: inputs.failOn,
     log,
+    advisories: advisorySources(client),
     ...(pr && client
       ? {
           discover: async (isIgnored: (rel: string) => boolean) => {
@@ -58,13 +59,25 @@ export async function scanChange(client: GitHubClient | null, ctx: RunContext, i
   return { report, headSha: refs.head, files }
 }
 
+/**
+ * Known vulnerabilities: GitHub's advisory database with the job token (`advisories.source: auto`),
+ * or the OSV API when the policy asks for it. Without a token the run stays offline: only the
+ * policy's local OSV records are checked, and the log says so.
+ */
+function advisorySources(client: GitHubClient | null): { online?: boolean; github?: GitHubClient } {
+  if (client) return { online: true, github: client }
+  core.info('advisories: no github-token, so only local OSV records (advisories.path) are checked')
+  return {}
+}
+
 /** Snapshot mode: the whole checked-out tree, with the policy in it (a pushed branch is trusted). */
-export async function scanSnapshot(ctx: RunContext, inputs: ActionInputs): Promise<ScanResult> {
+export async function scanSnapshot(client: GitHubClient | null, ctx: RunContext, inputs: ActionInputs): Promise<ScanResult> {
   const { report } = await scan({
     root: ctx.workspace,
     ...(inputs.config ? { configPath: path.resolve(ctx.workspace, inputs.config) } : {}),
     failOn: inputs.failOn,
-    log: (line) => core.info(line)
+    log: (line) => core.info(line),
+    advisories: advisorySources(client)
   })
   return { report, headSha: ctx.sha, files: null }
 }

@@ -148,6 +148,8 @@ async function scanPullRequest(client: GitHubClient, job: Extract<Job, { type: '
     config: policy.config,
     failOn: 'error',
     log: (line) => log.info(line),
+    // GitHub's advisory database with the installation token (advisories.source: auto)
+    advisories: { online: true, github: client },
     discover: async (isIgnored) => {
       const change = await discoverPullRequest(client, { ...repo, number: job.number, baseSha, headSha: job.headSha }, NO_CHECKOUT, isIgnored, (line) => log.warning(line))
       files = change.files
@@ -170,6 +172,8 @@ async function scanSnapshot(client: GitHubClient, job: Extract<Job, { type: 'sna
     config: policy.config,
     failOn: 'error',
     log: (line) => log.info(line),
+    // GitHub's advisory database with the installation token (advisories.source: auto)
+    advisories: { online: true, github: client },
     discover: async (isIgnored) => {
       const paths = (await tree.list('')).filter((p) => !isIgnored(p))
       if (paths.length > SNAPSHOT_MAX_FILES) {

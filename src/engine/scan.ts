@@ -17,8 +17,11 @@ import { verifySignatures } from '../verify/index.js'
 import { assessLicenses, type RegistryOptions } from '../licenses/assess.js'
 import { normalizeLicense } from '../licenses/normalize.js'
 import { checkLfsRules } from './lfs-check.js'
+import { groupMediaFolders, mediaFolderOf } from './media-folders.js'
 import { advisoryFiles, assessAdvisories, chooseAdvisorySource } from '../advisories/index.js'
+import { vulnerabilityRows } from '../advisories/table.js'
 import type { GitHubClient } from '../github/client.js'
+import { lookUpHubReferences, type HubOptions } from '../hub/index.js'
 
 /** A change found by someone else (e.g. the GitHub API's list of PR files). */
 export interface ProvidedChange extends Discovery {
@@ -50,6 +53,8 @@ export interface ScanOptions {
    * sources are opt-in, so a scan never calls out unless asked to.
    */
   advisories?: { online?: boolean; github?: GitHubClient; files?: string[]; fetch?: typeof fetch }
+  /** Hugging Face Hub lookups of references in code (src/hub/): off unless `hub.lookups` or `lookups: true` here. */
+  hub?: HubOptions
   /** Clock for license exception expiry (tests). */
   now?: Date
   /** Progress lines for long runs (the CLI prints them to stderr). */
@@ -101,7 +106,7 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
     let done = 0
     let lastLog = Date.now()
     const outcomes = await mapPool(discovery.candidates, limits.concurrency, async (c) => {
-      const outcome = await processFile(c, limits, { tree, ...(baseTree ? { baseTree } : {}) })
+      const outcome = await processFile(c, limits, { tree, ...(baseTree ? { baseTree } : {}), mediaDigest: mediaFolderOf(c.path) !== null })
       done++
       if (opts.log && Date.now() - lastLog > PROGRESS_EVERY_MS) {
         lastLog = Date.now()
@@ -109,7 +114,11 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
       }
       return outcome
     })
-    const artifacts: Artifact[] = outcomes.flatMap((o) => (o.artifact ? [o.artifact] : [])).sort((a, b) => byCodeUnit(a.path, b.path))
+    const media = await groupMediaFolders(
+      outcomes.map((o, i) => ({ candidate: discovery.candidates[i]!, ...o })),
+      { mode: opts.base || opts.discover ? 'change' : 'tree', tree, ...(baseTree ? { baseTree } : {}) }
+    )
+    const artifacts: Artifact[] = [...media.artifacts, ...media.folders].sort((a, b) => byCodeUnit(a.path, b.path))
     const byPath = new Map(artifacts.map((a) => [a.path, a]))
     const verification = await verifySignatures({
       artifacts,
@@ -120,6 +129,7 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
     })
     for (const a of artifacts) a.signature = verification.signatures.get(a.path) ?? null
     const dependencies = outcomes.flatMap((o) => o.dependencies).sort((a, b) => byCodeUnit(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0) || byCodeUnit(a.name, b.name))
+    const hub = await lookUpHubReferences(dependencies, config, opts.hub)
     const licensing = await assessLicenses({
       artifacts,
       dependencies,
@@ -128,6 +138,10 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
       registry: opts.registry ?? { offline: true },
       ...(opts.now ? { now: opts.now } : {})
     })
+    for (const d of dependencies) {
+      const resolved = licensing.licenses.get(d.purl)
+      if (resolved?.state === 'known' && (resolved.expression ?? resolved.name)) d.license = (resolved.expression ?? resolved.name)!
+    }
     for (const a of artifacts) {
       const resolved = licensing.licenses.get(a.path)
       if (resolved?.state === 'known') a.license = resolved.expression ?? resolved.name
@@ -141,7 +155,7 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
     // Offline with no local records there is no source at all: nothing is checked, and the docs say how to add one.
     const vulnerabilities =
       advisorySource.kind === 'files' && advisoryRecords.length === 0
-        ? { findings: [] }
+        ? { findings: [], matches: [] }
         : await assessAdvisories({
             dependencies,
             config,
@@ -150,7 +164,7 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
             files: advisoryRecords,
             ...(opts.now ? { now: opts.now } : {})
           })
-    const raw: Finding[] = [...outcomes.flatMap((o) => o.findings), ...discovery.escapingLinks.map(linkFinding), ...verification.findings, ...licensing.findings, ...lfs, ...vulnerabilities.findings]
+    const raw: Finding[] = hub.apply([...outcomes.flatMap((o) => o.findings), ...discovery.escapingLinks.map(linkFinding), ...verification.findings, ...licensing.findings, ...lfs, ...vulnerabilities.findings])
     const relevant = opts.base || opts.discover ? dropUnchangedContext(raw, dependencies, discovery) : raw
     const findings = applySeverityOverrides(relevant, config).sort(compareFindings)
     const report: Report = {
@@ -163,6 +177,8 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
       dependencies,
       findings
     }
+    const vulnerable = vulnerabilityRows(vulnerabilities.matches, findings)
+    if (vulnerable.length > 0) report.vulnerabilities = vulnerable
     return { report, config }
   } finally {
     await cleanup()

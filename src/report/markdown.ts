@@ -3,10 +3,13 @@ import { code, escapeInline } from './escape.js'
 import { formatSize } from './format-size.js'
 import { signatureStatus } from './signature-status.js'
 import { plural, summarise } from './summary.js'
+import { bomChanges } from './bom-changes.js'
 
 /** Hidden marker that lets the action find and update its own sticky comment. */
 export const COMMENT_MARKER = '<!-- modelgate:sticky-comment -->'
 export const ICON = { error: '🛑', warning: '⚠️', note: 'ℹ️' } as const
+/** BOM changes listed before the rest folds into `<details>`. */
+const LISTED_CHANGES = 15
 /** Findings shown before the rest folds into `<details>`. */
 export const LISTED_FINDINGS = 25
 
@@ -24,6 +27,7 @@ export function renderMarkdown(report: Report): string {
     out.push('', `| Artifact |${change ? ' Change |' : ''} Format | Size | SHA-256 | License | Signature |`, `|---|${change ? '---|' : ''}---|---|---|---|---|`)
     for (const a of main) out.push(mainRow(a, change, report.findings))
   }
+  out.push(...vulnerabilityTable(report), ...bomChangeList(report))
   const shown = report.findings.filter((f) => f.severity !== 'note').slice(0, LISTED_FINDINGS)
   const folded = report.findings.filter((f) => !shown.includes(f))
   if (shown.length > 0) out.push('', '#### Findings', '', ...shown.map(findingItem))
@@ -76,4 +80,38 @@ function digest(a: Artifact): string {
 export function findingItem(f: Finding): string {
   const where = code(`${f.path}${f.line ? `:${f.line}` : ''}`)
   return `- ${ICON[f.severity]} **${f.severity}** \`${f.rule}\` in ${where}: ${escapeInline(f.message)}<br>**Fix:** ${escapeInline(f.fix)}`
+}
+
+/** Known vulnerabilities in their own table: package, version, advisory, fixed in, where. */
+function vulnerabilityTable(report: Report): string[] {
+  const rows = report.vulnerabilities ?? []
+  if (rows.length === 0) return []
+  const out = ['', '#### Known vulnerabilities', '', '| Package | Version | Advisory | Severity | Fixed in | Declared in |', '|---|---|---|---|---|---|']
+  for (const v of rows) {
+    out.push(
+      `| ${code(v.name, 'cell')} | ${code(v.version, 'cell')} | ${advisoryLink(v.id)} | ${v.level ?? 'not given'} | ${v.fixed ? code(v.fixed, 'cell') : 'no fix published'} | ${code(`${v.path}${v.line ? `:${v.line}` : ''}`, 'cell')} |`
+    )
+  }
+  return out
+}
+
+/** Advisory ids come from the advisory database, not the repository; still, only a plain id becomes a link. */
+function advisoryLink(id: string): string {
+  if (/^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$/.test(id)) return `[${id}](https://github.com/advisories/${id})`
+  if (/^[A-Z][A-Z0-9]*-[A-Za-z0-9._-]+$/.test(id)) return `[${id}](https://osv.dev/vulnerability/${id})`
+  return code(id, 'cell')
+}
+
+/**
+ * What the change does to the ML-BOM's libraries and hub references (change mode only); models and
+ * datasets are already in the artifact table with their change, previous digest, license and signature.
+ */
+function bomChangeList(report: Report): string[] {
+  const changes = bomChanges(report).filter((c) => c.type === 'library' || c.type === 'hub reference')
+  if (changes.length === 0) return []
+  const sign = { added: '➕ added', removed: '➖ removed', changed: '✏️ changed' } as const
+  const item = (c: (typeof changes)[number]) => `- ${sign[c.kind]} ${c.type} ${code(c.name)}${c.details.length ? `: ${c.details.map((d) => escapeInline(d)).join('; ')}` : ''}`
+  const out = ['', '#### Library and hub reference changes', '', ...changes.slice(0, LISTED_CHANGES).map(item)]
+  if (changes.length > LISTED_CHANGES) out.push('', `<details><summary>${plural(changes.length - LISTED_CHANGES, 'more change')}</summary>`, '', ...changes.slice(LISTED_CHANGES).map(item), '', '</details>')
+  return out
 }
