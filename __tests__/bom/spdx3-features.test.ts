@@ -202,3 +202,20 @@ describe('SPDX 3.0.1: Build, Security and Dataset profiles, hub lookups, adapter
     })
   })
 })
+
+test('a base model or card dataset named in plain words gets no Hub purl or page, as in the CycloneDX BOM', () => {
+  const card: CardData = { ...datasetCard, baseModels: ['our in-house model'], datasets: ['local set', 'stanfordnlp/imdb'], prettyName: null, taskCategories: [], sizeCategories: [], sourceDatasets: [] }
+  const plain: Report = { ...report, artifacts: [file('m/model.safetensors', 'model', 'safetensors', 'a'), file('m/README.md', 'model-card', 'huggingface-model-card', 'b', { card })], dependencies: [], findings: [], vulnerabilities: [] }
+  const doc = buildSpdx3(plain, { subject: 'acme/models', now: new Date(0) }) as Json
+  const cdx = JSON.parse(serializeBom(plain, { subject: 'acme/models', format: 'json', now: new Date(0) }))
+  const named = (graph: Json[], name: string) => graph.find((e) => e.name === name)
+  for (const name of ['our in-house model', 'local set']) {
+    expect(named(doc['@graph'], name)).toBeDefined()
+    expect(named(doc['@graph'], name).software_packageUrl).toBeUndefined()
+    expect(named(doc['@graph'], name).externalIdentifier).toBeUndefined()
+  }
+  expect(named(doc['@graph'], 'stanfordnlp/imdb').software_packageUrl).toBe('pkg:huggingface/stanfordnlp/imdb?repository_url=https%3A%2F%2Fhuggingface.co%2Fdatasets')
+  expect(cdx.components.find((c: Json) => c.name === 'local set').purl).toBeUndefined()
+  expect(spdx3SchemaErrors(doc)).toEqual([])
+  expect(spdx3RefProblems(doc)).toEqual({ dangling: [], duplicates: [] })
+})

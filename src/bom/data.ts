@@ -1,15 +1,34 @@
 import path from 'node:path'
 import type { Artifact, CardData } from '../types.js'
+import { NS, type Property } from './properties.js'
+import type { Account } from './repository.js'
 
 type Json = Record<string, unknown>
-const NS = 'modelgate'
 
 /** Facts about a dataset's shape (tables, record files, media folders); they describe the data, so they go to `data[]`. */
 export const SHAPE_FACTS = ['rows', 'columnCount', 'columns', 'records', 'rowGroups', 'recordBatches', 'files', 'totalBytes', 'extensions'] as const
 
-export interface Custodian {
-  name: string
-  url: string
+/** A dataset file of the BOM and its ref (`dataset:<path>`). */
+export interface DatasetRef {
+  path: string
+  ref: string
+}
+
+/** Shape facts as the properties of a dataset's contents: one per fact, one per column. */
+export function shapeProperties(f: Artifact['facts']): Property[] {
+  const out: Property[] = []
+  for (const key of SHAPE_FACTS) {
+    const v = f[key]
+    if (v === undefined || key === 'columns') continue
+    out.push([`${NS}:dataset:${key}`, String(v)])
+  }
+  if (typeof f.columns === 'string' && f.columns) for (const c of f.columns.split(',')) out.push([`${NS}:dataset:column`, c.trim()])
+  return out
+}
+
+/** The datasets a dataset card's `source_datasets` names: `original` is no dataset; `extended|squad` names one. */
+export function sourceDatasets(card: CardData | undefined): string[] {
+  return (card?.sourceDatasets ?? []).map((s) => s.replace(/^extended\|/, '')).filter((id) => id !== 'original' && /^[\w.-]+(\/[\w.-]+)?$/.test(id))
 }
 
 /**
@@ -17,15 +36,9 @@ export interface Custodian {
  * properties, one per column), a one-line description, the dataset card's name and
  * size category, and who holds it. No classification: no card field states one.
  */
-export function localDataEntry(a: Artifact, card: CardData | null, url: string, custodian: Custodian | null): Json {
+export function localDataEntry(a: Artifact, card: CardData | null, url: string, custodian: Account | null): Json {
   const f = a.facts
-  const props: { name: string; value: string }[] = []
-  for (const key of SHAPE_FACTS) {
-    const v = f[key]
-    if (v === undefined || key === 'columns') continue
-    props.push({ name: `${NS}:dataset:${key}`, value: String(v) })
-  }
-  if (typeof f.columns === 'string' && f.columns) for (const c of f.columns.split(',')) props.push({ name: `${NS}:dataset:column`, value: c.trim() })
+  const props = shapeProperties(f).map(([name, value]) => ({ name, value }))
   const entry: Json = {
     type: 'dataset',
     name: card?.prettyName ?? path.posix.basename(a.path),
@@ -38,7 +51,7 @@ export function localDataEntry(a: Artifact, card: CardData | null, url: string, 
 }
 
 /** A dataset on the Hugging Face Hub, named by a card or pulled by code: its page and the account that hosts it. */
-export function hubDataEntry(name: string, url: string | null, custodian: Custodian | null): Json {
+export function hubDataEntry(name: string, url: string | null, custodian: Account | null): Json {
   return { type: 'dataset', name, ...(url ? { contents: { url } } : {}), ...(custodian ? { governance: governance(custodian) } : {}) }
 }
 
@@ -47,7 +60,7 @@ export function hubDataEntry(name: string, url: string | null, custodian: Custod
  * owner whose repository holds it. Owners and stewards (who decide about the
  * data) are not something a repository states.
  */
-function governance(c: Custodian): Json {
+function governance(c: Account): Json {
   return { custodians: [{ organization: { name: c.name, url: [c.url] } }] }
 }
 

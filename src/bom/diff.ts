@@ -1,3 +1,5 @@
+import { byCodeUnit } from '../util/compare.js'
+
 /**
  * `modelgate bom diff OLD NEW`: what changed between two CycloneDX BOMs, by component
  * identity (purl, else bom-ref), for models, datasets and libraries. Pure: it takes
@@ -30,7 +32,7 @@ export function diffBoms(oldBom: unknown, newBom: unknown): ComponentChange[] {
   }
   for (const [id, c] of before) if (!after.has(id)) out.push({ kind: 'removed', type: String(c.type), id, name: String(c.name), details: [] })
   const rank = { removed: 0, changed: 1, added: 2 }
-  return out.sort((a, b) => rank[a.kind] - rank[b.kind] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  return out.sort((a, b) => rank[a.kind] - rank[b.kind] || byCodeUnit(a.id, b.id))
 }
 
 /** Every tracked component, nested ones included, by a stable identity. */

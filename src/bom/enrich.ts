@@ -1,13 +1,17 @@
-import path from 'node:path'
 import * as Enums from '@cyclonedx/cyclonedx-library/Enums'
 import * as Models from '@cyclonedx/cyclonedx-library/Models'
 import type * as Serialize from '@cyclonedx/cyclonedx-library/Serialize'
 import type { Artifact, Report } from '../types.js'
+import { byCodeUnit } from '../util/compare.js'
 import { TOOL } from '../version.js'
-import { hubDataEntry, localDataEntry, type Custodian } from './data.js'
-import { formulationOf, within, type Training } from './formulation.js'
+import { hubDataEntry, localDataEntry } from './data.js'
+import { findingSubjects, findingText } from './findings.js'
+import { formulationOf, pathResolver, pipelinesOf, type Training } from './formulation.js'
 import type { ModelGroup } from './groups.js'
+import { hubAccount, hubPage } from './hub-repository.js'
 import { modelCardFor, type ConfigFacts } from './model-card.js'
+import { findingRef } from './refs.js'
+import type { Account } from './repository.js'
 
 type Json = Record<string, unknown>
 
@@ -25,13 +29,14 @@ export interface ModelEntry {
 export interface BomIndex {
   groups: ModelGroup[]
   models: Map<string, ModelEntry>
-  datasets: { artifact: Artifact; ref: string; card: Artifact | null; url: string | null; ancestors: Models.Component[] }[]
+  /** `url`: on GitHub at the scanned commit when known, else the path in the repository. */
+  datasets: { artifact: Artifact; ref: string; card: Artifact | null; url: string; ancestors: Models.Component[] }[]
   /** Hub datasets (named by cards or pulled by code); `hub` false when a card's name is no Hub id. */
   hubData: { ref: string; name: string; hub: boolean }[]
   /** Components described only by name: hub references, card datasets, pedigree ancestors. */
   external: string[]
   libraries: string[]
-  owner: Custodian | null
+  owner: Account | null
 }
 
 export interface ComponentExtras {
@@ -75,17 +80,11 @@ export function enrichmentFor(report: Report, index: BomIndex, now: Date): Enric
     if (inputs.length > 0) trainings.push({ ref: g.ref, name: g.name, path: g.path, inputs, sources: trainingSources(m) })
   }
   for (const d of index.datasets) {
-    const url = d.url ?? d.artifact.path.split('/').map(encodeURIComponent).join('/')
-    const extras: ComponentExtras = { data: [localDataEntry(d.artifact, d.card?.card ?? null, url, index.owner)] }
+    const extras: ComponentExtras = { data: [localDataEntry(d.artifact, d.card?.card ?? null, d.url, index.owner)] }
     if (d.ancestors.length > 0) extras.ancestors = d.ancestors
     components.set(d.ref, extras)
   }
-  for (const h of index.hubData) {
-    const slash = h.name.indexOf('/')
-    const custodian = h.hub && slash > 0 ? { name: h.name.slice(0, slash), url: `https://huggingface.co/${h.name.slice(0, slash)}` } : null
-    const url = h.hub ? `https://huggingface.co/datasets/${h.name.split('/').map(encodeURIComponent).join('/')}` : null
-    components.set(h.ref, { data: [hubDataEntry(h.name, url, custodian)] })
-  }
+  for (const h of index.hubData) components.set(h.ref, { data: [hubDataEntry(h.name, h.hub ? hubPage(h.name, 'dataset') : null, h.hub ? hubAccount(h.name) : null)] })
 
   const compositions: Json[] = [
     // A change-mode BOM lists what the change touched, not the whole repository.
@@ -98,18 +97,13 @@ export function enrichmentFor(report: Report, index: BomIndex, now: Date): Enric
     compositions.push({ aggregate: 'unknown', ...(external.length > 0 ? { assemblies: external } : {}), ...(libraries.length > 0 ? { dependencies: libraries } : {}) })
   }
 
-  const subjectOf = subjectIndex(report, index)
+  const datasets = index.datasets.map((d) => ({ path: d.artifact.path, ref: d.ref }))
+  const subjectOf = findingSubjects(report, index.groups, datasets)
   const timestamp = now.toISOString()
-  const annotations = report.findings.map((f, i) => ({
-    'bom-ref': `finding:${i + 1}`,
-    subjects: [subjectOf(f.path, f.line)],
-    timestamp,
-    text: `${f.severity} ${f.rule} in ${f.path}${f.line ? `:${f.line}` : ''}: ${f.message} Fix: ${f.fix}`
-  }))
+  const annotations = report.findings.map((f, i) => ({ 'bom-ref': findingRef(i), subjects: [subjectOf(f.path, f.line)], timestamp, text: findingText(f) }))
   const annotator = new Models.Component(Enums.ComponentType.Application, TOOL.name.toLowerCase(), { version: TOOL.version })
 
-  const pipelines = report.artifacts.filter((a) => a.change !== 'removed' && (a.stages?.length ?? 0) > 0)
-  const formulation = formulationOf(trainings, pipelines, resolver(index))
+  const formulation = formulationOf(trainings, pipelinesOf(report.artifacts), pathResolver(index.groups, datasets))
   return { components, dependencies, compositions, annotations, annotator, formulation }
 }
 
@@ -121,34 +115,6 @@ function trainingSources(m: ModelEntry): string[] {
   return [...(fromCard ? [card.path] : []), ...configs]
 }
 
-/** Refs of the models and datasets at or under a path (a DVC `.dvc` pointer stands for the path it tracks). */
-function resolver(index: BomIndex): (p: string) => string[] {
-  return (p) => {
-    const target = path.posix.normalize(p).replace(/\/+$/, '')
-    const models = index.groups.filter((g) => within(g.path, target) || g.weights.some((w) => within(w.path, target))).map((g) => g.ref)
-    const data = index.datasets.filter((d) => within(d.artifact.path, target) || d.artifact.path === `${target}.dvc`).map((d) => d.ref)
-    return [...models, ...data]
-  }
-}
-
-/** The bom-ref a finding is about: the file of a model or dataset, the library declared on that line, else the repository. */
-function subjectIndex(report: Report, index: BomIndex): (path: string, line: number | null) => string {
-  const refs = new Map<string, string>()
-  for (const g of index.groups) {
-    if (g.single) refs.set(g.weights[0]!.path, g.ref)
-    else for (const f of [...g.weights, ...g.configs, ...(g.card ? [g.card] : [])]) refs.set(f.path, `file:${f.path}`)
-  }
-  for (const d of index.datasets) refs.set(d.artifact.path, d.ref)
-  const lines = new Map<string, string>()
-  for (const d of report.dependencies) {
-    if (d.change === 'removed') continue
-    const key = `${d.path}:${d.line}`
-    if (!lines.has(key)) lines.set(key, `${d.ecosystem === 'huggingface' || d.ecosystem === 'torch-hub' ? 'hub' : 'lib'}:${d.purl}`)
-  }
-  return (p, line) => refs.get(p) ?? (line !== null ? lines.get(`${p}:${line}`) : undefined) ?? 'subject'
-}
-
-const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 const byLocale = (a: string, b: string) => a.localeCompare(b)
 const OPTIONS = { sortLists: true }
 

@@ -1,7 +1,11 @@
+import path from 'node:path'
 import type { Artifact, PipelineStage } from '../types.js'
+import type { DatasetRef } from './data.js'
+import type { ModelGroup } from './groups.js'
+import { NS, type Property } from './properties.js'
+import { stageRef } from './refs.js'
 
 type Json = Record<string, unknown>
-const NS = 'modelgate'
 
 /** A model whose training inputs its card or configs name. */
 export interface Training {
@@ -39,10 +43,10 @@ export function formulationOf(trainings: readonly Training[], pipelines: readonl
   for (const p of pipelines) {
     const stages = p.stages ?? []
     if (stages.length === 0) continue
-    const taskRef = (s: PipelineStage) => `task:${p.path}:${s.name}`
+    const taskRef = (s: PipelineStage) => stageRef(p.path, s)
     const tasks = stages.map((s) => stageTask(s, taskRef(s), p.path, resolve))
     const taskDependencies = stages.map((s) => {
-      const producers = stages.filter((o) => o !== s && o.outs.some((out) => s.deps.some((dep) => within(dep, out) || within(out, dep))))
+      const producers = producersOf(s, stages)
       return { ref: taskRef(s), ...(producers.length > 0 ? { dependsOn: producers.map(taskRef).sort() } : {}) }
     })
     out.push({
@@ -54,13 +58,8 @@ export function formulationOf(trainings: readonly Training[], pipelines: readonl
 }
 
 function stageTask(s: PipelineStage, ref: string, file: string, resolve: (path: string) => string[]): Json {
-  const inputs = [...new Set(s.deps.flatMap(resolve))]
-  const outputs = [...new Set(s.outs.flatMap(resolve))]
-  // Paths that are no component of the BOM (scripts, params files, folders of other things) stay visible as properties.
-  const props = [
-    ...s.deps.filter((d) => resolve(d).length === 0).map((d) => ({ name: `${NS}:input`, value: d })),
-    ...s.outs.filter((o) => resolve(o).length === 0).map((o) => ({ name: `${NS}:output`, value: o }))
-  ]
+  const { inputs, outputs, unresolved } = stageLinks(s, resolve)
+  const props = unresolved.map(([name, value]) => ({ name, value }))
   return {
     'bom-ref': ref,
     uid: `${file}:${s.name}`,
@@ -77,4 +76,40 @@ function stageTask(s: PipelineStage, ref: string, file: string, resolve: (path: 
 export function within(inner: string, outer: string): boolean {
   const o = outer.replace(/\/+$/, '')
   return o === '.' || o === '' || inner === o || inner.startsWith(`${o}/`)
+}
+
+/** Files that define pipeline stages (`dvc.yaml`) in the scanned state. */
+export function pipelinesOf(artifacts: readonly Artifact[]): Artifact[] {
+  return artifacts.filter((a) => a.change !== 'removed' && (a.stages?.length ?? 0) > 0)
+}
+
+/** The other stages whose outputs a stage reads. */
+export function producersOf(s: PipelineStage, stages: readonly PipelineStage[]): PipelineStage[] {
+  return stages.filter((o) => o !== s && o.outs.some((out) => s.deps.some((dep) => within(dep, out) || within(out, dep))))
+}
+
+/**
+ * The refs a stage reads and writes; paths that are no component of the BOM
+ * (scripts, params files, folders of other things) stay visible as
+ * `modelgate:input` / `modelgate:output` properties.
+ */
+export function stageLinks(s: PipelineStage, resolve: (path: string) => string[]): { inputs: string[]; outputs: string[]; unresolved: Property[] } {
+  return {
+    inputs: [...new Set(s.deps.flatMap(resolve))],
+    outputs: [...new Set(s.outs.flatMap(resolve))],
+    unresolved: [
+      ...s.deps.filter((d) => resolve(d).length === 0).map((d) => [`${NS}:input`, d] as const),
+      ...s.outs.filter((o) => resolve(o).length === 0).map((o) => [`${NS}:output`, o] as const)
+    ]
+  }
+}
+
+/** Refs of the models and datasets at or under a path (a DVC `.dvc` pointer stands for the path it tracks). */
+export function pathResolver(groups: readonly ModelGroup[], datasets: readonly DatasetRef[]): (p: string) => string[] {
+  return (p) => {
+    const target = path.posix.normalize(p).replace(/\/+$/, '')
+    const models = groups.filter((g) => within(g.path, target) || g.weights.some((w) => within(w.path, target))).map((g) => g.ref)
+    const data = datasets.filter((d) => within(d.path, target) || d.path === `${target}.dvc`).map((d) => d.ref)
+    return [...models, ...data]
+  }
 }

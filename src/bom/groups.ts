@@ -1,5 +1,7 @@
 import path from 'node:path'
 import type { Artifact } from '../types.js'
+import { byCodeUnit } from '../util/compare.js'
+import { modelRef } from './refs.js'
 
 /** One model as the BOM lists it: a folder of weight files with its card and configs, or a single file. */
 export interface ModelGroup {
@@ -33,7 +35,7 @@ export function groupModels(artifacts: readonly Artifact[], rootName: string): M
     const folder = card !== null || (configs.get(dir) ?? []).some((c) => path.posix.basename(c.path) === 'config.json' || path.posix.basename(c.path) === 'adapter_config.json')
     const key = folder ? dir : w.path
     const group = groups.get(key) ?? {
-      ref: `model:${key}`,
+      ref: modelRef(key),
       path: key,
       // Identity from the path, never from what a config claims (`_name_or_path` names the base model).
       name: folder ? (dir === '.' ? rootName : path.posix.basename(dir)) : path.posix.basename(w.path),
@@ -46,6 +48,26 @@ export function groupModels(artifacts: readonly Artifact[], rootName: string): M
     groups.set(key, group)
   }
   return [...groups.values()]
+}
+
+/** A model's files in path order: a folder's weights, configs and card; a single-file model's weight file. */
+export function modelFiles(g: ModelGroup): Artifact[] {
+  return [...g.weights, ...g.configs, ...(g.card ? [g.card] : [])].sort((a, b) => byCodeUnit(a.path, b.path))
+}
+
+/** A model folder's change: new when all its files are, changed when any is; null when none changed. */
+export function folderChange(files: readonly Artifact[]): 'added' | 'modified' | null {
+  const changes = new Set(files.map((f) => f.change))
+  if (changes.size === 1 && changes.has('added')) return 'added'
+  return [...changes].some((x) => x !== 'unchanged') ? 'modified' : null
+}
+
+/** A model's license: what its card declares (with the card's link), else what was concluded for its weights when they agree. */
+export function modelLicense(g: ModelGroup): { license: string; link: string | null; declared: boolean } | null {
+  const card = g.card?.card
+  if (card?.license) return { license: card.license, link: card.licenseLink, declared: true }
+  const concluded = new Set(g.weights.map((w) => w.license))
+  return concluded.size === 1 && g.weights[0]!.license ? { license: g.weights[0]!.license, link: null, declared: false } : null
 }
 
 /**

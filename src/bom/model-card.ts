@@ -1,8 +1,8 @@
 import type { Artifact, CardData } from '../types.js'
 import type { ModelGroup } from './groups.js'
+import { NS, type Property } from './properties.js'
 
 type Json = Record<string, unknown>
-const NS = 'modelgate'
 const HUB_ID = /^[\w.-]+\/[\w.-]+$/
 
 /** What a model folder's configs say: the architecture, the base the weights came from, the adapter method. */
@@ -147,6 +147,15 @@ export function modelCardFor(g: ModelGroup, config: ConfigFacts, datasets: strin
   }
   if (props.length > 0) modelCard.properties = props
   return Object.keys(modelCard).length > 0 ? modelCard : undefined
+}
+
+/** What a model's files and card say about it as a component: whether it is a tokenizer (the taxonomy's name), the card's model name, the card. */
+export function modelProperties(g: ModelGroup): Property[] {
+  const out: Property[] = []
+  if (g.weights.every(vocabularyOnly)) out.push(['cdx:ai-ml:model:tokenizer', 'true'])
+  if (g.card?.card?.modelName) out.push([`${NS}:card:model-name`, g.card.card.modelName])
+  if (g.card) out.push([`${NS}:card`, g.card.path])
+  return out
 }
 
 /** A GGUF file with a tokenizer and no tensors (llama.cpp's `ggml-vocab-*.gguf`): a tokenizer, not a model's weights. */

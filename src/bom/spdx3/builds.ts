@@ -1,10 +1,12 @@
-import path from 'node:path'
 import type { Artifact, PipelineStage } from '../../types.js'
-import { within } from '../formulation.js'
+import type { DatasetRef } from '../data.js'
+import { pathResolver, pipelinesOf, producersOf, stageLinks } from '../formulation.js'
 import type { ModelGroup } from '../groups.js'
-import { repoLink, type Ctx } from './context.js'
+import { stageRef } from '../refs.js'
+import { fileLocation } from '../repository.js'
+import type { Ctx } from './context.js'
 import { sha256Hashes } from './hub.js'
-import { cdxExtension, NS, type Property } from './properties.js'
+import { cdxExtension } from './properties.js'
 
 /** What a build of type DVC stage is: the stage definition in `dvc.yaml`. */
 export const DVC_STAGE_BUILD_TYPE = 'https://dvc.org/doc/user-guide/project-structure/dvcyaml-files#stages'
@@ -18,44 +20,26 @@ export const DVC_STAGE_BUILD_TYPE = 'https://dvc.org/doc/user-guide/project-stru
  * `modelgate:input` / `modelgate:output` properties. A model's training inputs
  * need no build: `trainedOn` and `ancestorOf` state them.
  */
-export function addPipelineBuilds(ctx: Ctx, artifacts: readonly Artifact[], groups: readonly ModelGroup[], datasets: readonly string[]): void {
-  const resolve = resolver(groups, datasets)
-  for (const p of artifacts.filter((a) => a.change !== 'removed' && (a.stages?.length ?? 0) > 0)) {
+export function addPipelineBuilds(ctx: Ctx, artifacts: readonly Artifact[], groups: readonly ModelGroup[], datasets: readonly DatasetRef[]): void {
+  const resolve = pathResolver(groups, datasets)
+  for (const p of pipelinesOf(artifacts)) {
     const stages = p.stages ?? []
-    const keyOf = (s: PipelineStage) => `task:${p.path}:${s.name}`
+    const keyOf = (s: PipelineStage) => stageRef(p.path, s)
     for (const s of stages) {
       const key = keyOf(s)
-      const props: Property[] = [
-        ...s.deps.filter((d) => resolve(d).length === 0).map((d) => [`${NS}:input`, d] as const),
-        ...s.outs.filter((o) => resolve(o).length === 0).map((o) => [`${NS}:output`, o] as const)
-      ]
+      const { inputs, outputs, unresolved } = stageLinks(s, resolve)
       ctx.graph.add(key, 'build_Build', s.name, {
-        ...cdxExtension(props),
+        ...cdxExtension(unresolved),
         build_buildId: `${p.path}:${s.name}`,
         build_buildType: DVC_STAGE_BUILD_TYPE,
         ...(sha256Hashes(p.sha256).length > 0 ? { build_configSourceDigest: sha256Hashes(p.sha256) } : {}),
         build_configSourceEntrypoint: [s.name],
-        // On GitHub at the scanned commit when known, else the path in the repository (a relative reference).
-        build_configSourceUri: [repoLink(ctx, p.path, 'blob') ?? p.path.split('/').map(encodeURIComponent).join('/')],
+        build_configSourceUri: [fileLocation(ctx.repo, p.path)],
         ...(s.cmd ? { build_parameter: [{ type: 'DictionaryEntry', key: 'cmd', value: s.cmd }] } : {})
       })
-      ctx.graph.relate(key, 'hasInput', [...new Set(s.deps.flatMap(resolve))])
-      ctx.graph.relate(key, 'hasOutput', [...new Set(s.outs.flatMap(resolve))])
-      const producers = stages.filter((o) => o !== s && o.outs.some((out) => s.deps.some((dep) => within(dep, out) || within(out, dep))))
-      ctx.graph.relate(key, 'dependsOn', producers.map(keyOf))
+      ctx.graph.relate(key, 'hasInput', inputs)
+      ctx.graph.relate(key, 'hasOutput', outputs)
+      ctx.graph.relate(key, 'dependsOn', producersOf(s, stages).map(keyOf))
     }
-  }
-}
-
-/** Keys of the models and datasets at or under a path (a DVC `.dvc` pointer stands for the path it tracks). */
-function resolver(groups: readonly ModelGroup[], datasets: readonly string[]): (p: string) => string[] {
-  return (p) => {
-    const target = path.posix.normalize(p).replace(/\/+$/, '')
-    const models = groups.filter((g) => within(g.path, target) || g.weights.some((w) => within(w.path, target))).map((g) => g.ref)
-    const data = datasets.filter((key) => {
-      const file = key.slice('dataset:'.length)
-      return within(file, target) || file === `${target}.dvc`
-    })
-    return [...models, ...data]
   }
 }

@@ -1,30 +1,20 @@
-import type { Artifact, Finding, Report } from '../../types.js'
+import type { Finding, Report } from '../../types.js'
+import { findingsByPath } from '../findings.js'
+import { repositoryOf, type Account, type Repository } from '../repository.js'
 import type { Graph } from './graph.js'
 
-/** What every part of the mapping shares: the graph, who owns the repository, links into it, and the findings by file. */
+/** What every part of the mapping shares: the graph, the scanned repository, who owns it, and the findings by file. */
 export interface Ctx {
   graph: Graph
-  /** Key of the Organization that owns the repository (`owner` of `owner/repo`), the supplier of what is in it. */
+  repo: Repository
+  /** Key of the Organization that owns the repository, the supplier of what is in it. */
   owner: string | null
-  /** `https://github.com/owner/repo` when the subject is a GitHub repository and the scanned commit is known. */
-  repoUrl: string | null
-  head: string | null
   findings: Map<string, Finding[]>
 }
 
-export const HUB = 'https://huggingface.co'
-
 export function contextFor(graph: Graph, report: Report, subject: string): Ctx {
-  const github = /^([\w.-]+)\/[\w.-]+$/.exec(subject)
-  const findings = new Map<string, Finding[]>()
-  for (const f of report.findings) findings.set(f.path, [...(findings.get(f.path) ?? []), f])
-  return {
-    graph,
-    owner: github ? organization(graph, github[1]!, `https://github.com/${github[1]}`) : null,
-    repoUrl: github && report.head ? `https://github.com/${subject}` : null,
-    head: report.head ?? null,
-    findings
-  }
+  const repo = repositoryOf(subject, report.head)
+  return { graph, repo, owner: repo.owner ? organization(graph, repo.owner) : null, findings: findingsByPath(report.findings) }
 }
 
 /**
@@ -32,26 +22,10 @@ export function contextFor(graph: Graph, report: Report, subject: string): Ctx {
  * an `Organization` identified by its URL: `acme` on GitHub and `acme` on the Hub
  * are two elements.
  */
-export function organization(graph: Graph, name: string, url: string): string {
-  const key = `org:${url}`
-  graph.add(key, 'Organization', name, { externalIdentifier: [{ type: 'ExternalIdentifier', externalIdentifierType: 'urlScheme', identifier: url }] })
+export function organization(graph: Graph, account: Account): string {
+  const key = `org:${account.url}`
+  graph.add(key, 'Organization', account.name, { externalIdentifier: [{ type: 'ExternalIdentifier', externalIdentifierType: 'urlScheme', identifier: account.url }] })
   return key
-}
-
-/** The file or folder on GitHub at the scanned commit (as the CycloneDX `vcs` reference). */
-export function repoLink(ctx: Ctx, p: string, kind: 'tree' | 'blob'): string | null {
-  return ctx.repoUrl && ctx.head ? `${ctx.repoUrl}/${kind}/${ctx.head}${p === '.' ? '' : `/${p.split('/').map(encodeURIComponent).join('/')}`}` : null
-}
-
-/**
- * What the scan found in these files (as the CycloneDX `modelgate:scan:result`):
- * the worst finding's severity; `not-scanned` for a Git LFS pointer with no
- * finding (its content was not read); else `no-findings`.
- */
-export function scanResult(files: readonly Artifact[], findings: Map<string, Finding[]>): string {
-  const severities = new Set(files.flatMap((f) => (findings.get(f.path) ?? []).map((x) => x.severity)))
-  for (const s of ['error', 'warning', 'note'] as const) if (severities.has(s)) return s
-  return files.some((f) => f.lfs) ? 'not-scanned' : 'no-findings'
 }
 
 /** A link as SPDX's `vcs` external reference. */

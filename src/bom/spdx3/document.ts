@@ -1,5 +1,6 @@
 import type { Report } from '../../types.js'
 import { groupModels } from '../groups.js'
+import { scanProperties } from '../properties.js'
 import { addFindings } from './annotations.js'
 import { addPipelineBuilds } from './builds.js'
 import { contextFor, purlId } from './context.js'
@@ -8,7 +9,7 @@ import { CREATION_INFO, Graph, iriIn, type Json } from './graph.js'
 import { namespaceFor } from './ids.js'
 import { addModels } from './models.js'
 import { addDependencies } from './packages.js'
-import { cdxExtension, NS, type Property } from './properties.js'
+import { cdxExtension } from './properties.js'
 import { addVulnerabilities } from './vulnerabilities.js'
 
 export const SPDX_CONTEXT = 'https://spdx.org/rdf/3.0.1/spdx-context.jsonld'
@@ -39,7 +40,7 @@ export function buildSpdx3(report: Report, opts: Spdx3Options): Json {
   addPipelineBuilds(ctx, report.artifacts, groups, datasets)
   addVulnerabilities(ctx, report)
 
-  const purl = ctx.owner ? (report.head ? `pkg:github/${opts.subject}@${report.head}` : `pkg:github/${opts.subject}`) : null
+  const purl = ctx.repo.purl
   graph.add('subject', 'software_Package', opts.subject, {
     ...(purl ? { externalIdentifier: [purlId(purl)] } : {}),
     software_primaryPurpose: 'application',
@@ -48,18 +49,12 @@ export function buildSpdx3(report: Report, opts: Spdx3Options): Json {
   })
   // A change-mode BOM lists what the change touched, not the whole repository.
   const completeness = report.mode === 'tree' ? 'complete' : 'incomplete'
-  graph.relate('subject', 'contains', [...models, ...datasets], completeness)
+  graph.relate('subject', 'contains', [...models, ...datasets.map((d) => d.ref)], completeness)
   graph.relate('subject', 'dependsOn', deps.all, completeness)
   addFindings(graph, report, groups, datasets)
 
-  const scan: Property[] = [
-    [`${NS}:scan:mode`, report.mode],
-    [`${NS}:scan:verdict`, report.verdict],
-    ...(report.base ? [[`${NS}:scan:base`, report.base] as const] : []),
-    ...(report.head ? [[`${NS}:scan:head`, report.head] as const] : [])
-  ]
   graph.add('sbom', 'software_Sbom', `ML-BOM of ${opts.subject}`, {
-    ...cdxExtension(scan),
+    ...cdxExtension(scanProperties(report)),
     rootElement: ['subject'],
     element: graph.keys(),
     // As the CycloneDX BOM's lifecycle.

@@ -1,3 +1,4 @@
+import { byCodeUnit } from '../../util/compare.js'
 import { fragment } from './ids.js'
 
 export type Json = Record<string, unknown>
@@ -43,7 +44,7 @@ export class Graph {
 
   /** Every element key (relationships included), sorted. */
   keys(): string[] {
-    return [...this.elements.keys(), ...this.relations.keys()].sort(byCodePoint)
+    return [...this.elements.keys(), ...this.relations.keys()].sort(byCodeUnit)
   }
 
   /** The elements, sorted by key, with every reference resolved through `iri`. */
@@ -56,13 +57,13 @@ export class Graph {
         creationInfo: CREATION_INFO,
         from: r.from,
         relationshipType: r.type,
-        to: [...r.to].sort(byCodePoint),
+        to: [...r.to].sort(byCodeUnit),
         ...(r.completeness ? { completeness: r.completeness } : {})
       })
     }
     const dangling = [...all.values()].flatMap((e) => referencesOf(e)).filter((k) => !all.has(k))
     if (dangling.length > 0) throw new Error(`SPDX 3 mapping bug: references to missing elements: ${[...new Set(dangling)].join(', ')}`)
-    return [...all.keys()].sort(byCodePoint).map((key) => {
+    return [...all.keys()].sort(byCodeUnit).map((key) => {
       const e = { ...all.get(key)! }
       for (const field of REFERENCES) {
         const v = e[field]
@@ -80,8 +81,6 @@ function referencesOf(e: Json): string[] {
     return typeof v === 'string' ? [v] : Array.isArray(v) ? (v as string[]) : []
   })
 }
-
-export const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 /** `<namespace>#<key>`. */
 export const iriIn = (namespace: string) => (key: string) => `${namespace}#${fragment(key)}`

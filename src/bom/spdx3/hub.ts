@@ -1,11 +1,12 @@
 import { huggingfacePurl } from '../../inventory/purl.js'
 import type { HubResolution } from '../../types.js'
-import { HUB, organization, purlId, type Ctx } from './context.js'
+import { hubAccount, hubPage, isHubId, type HubKind } from '../hub-repository.js'
+import { loadedFileProperties } from '../properties.js'
+import { cardDatasetRef, loadedFileRef } from '../refs.js'
+import { organization, purlId, type Ctx } from './context.js'
 import type { Json } from './graph.js'
 import { linkLicense } from './licenses.js'
-import { cdxExtension, NS } from './properties.js'
-
-export type HubKind = 'model' | 'dataset' | 'space'
+import { cdxExtension } from './properties.js'
 
 /** A SHA-256 as SPDX's `Hash`; none when the value is not 64 hex digits. */
 export const sha256Hashes = (hex: string | null): Json[] => (hex && /^[0-9a-f]{64}$/.test(hex) ? [{ type: 'Hash', algorithm: 'sha256', hashValue: hex }] : [])
@@ -18,12 +19,8 @@ export const verifiedBy = (hex: string | null): Json => (sha256Hashes(hex).lengt
  * (`suppliedBy`), its page is where it is downloaded (`software_downloadLocation`).
  */
 export function hubFields(ctx: Ctx, id: string, kind: HubKind): Json {
-  const slash = id.indexOf('/')
-  const supplier = slash > 0 ? organization(ctx.graph, id.slice(0, slash), `${HUB}/${id.slice(0, slash)}`) : null
-  return {
-    ...(supplier ? { suppliedBy: supplier } : {}),
-    software_downloadLocation: `${HUB}/${kind === 'model' ? '' : `${kind}s/`}${id.split('/').map(encodeURIComponent).join('/')}`
-  }
+  const account = hubAccount(id)
+  return { ...(account ? { suppliedBy: organization(ctx.graph, account) } : {}), software_downloadLocation: hubPage(id, kind) }
 }
 
 /**
@@ -32,6 +29,12 @@ export function hubFields(ctx: Ctx, id: string, kind: HubKind): Json {
  * It is `ancestorOf` what was made from it.
  */
 export function addAncestor(ctx: Ctx, key: string, id: string, commit: string | null, kind: 'model' | 'dataset', of: string): void {
+  // A card may name its base in any words; only a Hub id becomes a purl and a link (as in the CycloneDX BOM).
+  if (!isHubId(id)) {
+    ctx.graph.add(key, kind === 'model' ? 'ai_AIPackage' : 'dataset_DatasetPackage', id, kind === 'model' ? { software_primaryPurpose: 'model' } : { software_primaryPurpose: 'data', dataset_datasetType: ['noAssertion'] })
+    ctx.graph.relate(key, 'ancestorOf', [of])
+    return
+  }
   const purl = huggingfacePurl(id, commit, kind)
   const fields: Json = {
     externalIdentifier: [purlId(purl)],
@@ -48,8 +51,13 @@ export function addAncestor(ctx: Ctx, key: string, id: string, commit: string | 
 export function addCardDataset(ctx: Ctx, name: string, seen: Map<string, string>): string {
   const known = seen.get(name.toLowerCase())
   if (known) return known
-  const key = `dataset:huggingface:${name}`
+  const hub = isHubId(name)
+  const key = cardDatasetRef(name, hub)
   seen.set(name.toLowerCase(), key)
+  if (!hub) {
+    ctx.graph.add(key, 'dataset_DatasetPackage', name, { software_primaryPurpose: 'data', dataset_datasetType: ['noAssertion'] })
+    return key
+  }
   const purl = huggingfacePurl(name, null, 'dataset')
   ctx.graph.add(key, 'dataset_DatasetPackage', name, {
     externalIdentifier: [purlId(purl)],
@@ -69,10 +77,10 @@ export function addResolution(ctx: Ctx, key: string, r: HubResolution, kind: Hub
     key,
     'contains',
     r.files.map((f) => {
-      const fileKey = `${key}#${f.path}`
+      const fileKey = loadedFileRef(key, f.path)
       ctx.graph.add(fileKey, 'software_File', f.path, {
         ...verifiedBy(f.sha256),
-        ...cdxExtension([...(f.format ? [[`${NS}:format`, f.format] as const] : []), ...(f.size !== null ? [[`${NS}:size`, String(f.size)] as const] : [])]),
+        ...cdxExtension(loadedFileProperties(f)),
         // A file the Hub names a format for is weights (or data); anything else is only a file.
         ...(f.format && kind !== 'space' ? { software_primaryPurpose: kind === 'dataset' ? 'data' : 'model' } : {})
       })

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { contentUuid } from '../content-uuid.js'
 
 /**
  * Every spdxId is `<namespace>#<key>`. The namespace follows the SPDX convention
@@ -6,18 +6,14 @@ import { createHash } from 'node:crypto'
  * document's content (its creation time left out): equal scans give equal ids, a
  * changed scan a new namespace, so two documents never describe different things
  * under one IRI. The key is the CycloneDX bom-ref of the same thing (`model:…`,
- * `file:…`, `lib:pkg:pypi/…`), so the two BOMs can be joined by eye and by tool.
+ * `file:…`, `lib:pkg:pypi/…`; src/bom/refs.ts), so the two BOMs can be joined by
+ * eye and by tool.
  */
 export const NAMESPACE_PREFIX = 'https://spdx.org/spdxdocs/modelgate-'
 
 /** The namespace for a document whose content (with local keys) is `content`. */
 export function namespaceFor(content: string): string {
-  const h = createHash('sha256').update(content).digest()
-  // RFC 4122 layout, version 5 style (name-based), as the CycloneDX serial number.
-  h[6] = (h[6]! & 0x0f) | 0x50
-  h[8] = (h[8]! & 0x3f) | 0x80
-  const x = h.subarray(0, 16).toString('hex')
-  return `${NAMESPACE_PREFIX}${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`
+  return `${NAMESPACE_PREFIX}${contentUuid(content)}`
 }
 
 /**

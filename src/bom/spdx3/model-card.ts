@@ -1,5 +1,5 @@
+import type { Property } from '../properties.js'
 import type { Json } from './graph.js'
-import type { Property } from './properties.js'
 
 const HYPERPARAMETER = 'cdx:ai-ml:model:hyperparameter:'
 

@@ -1,6 +1,6 @@
 import type { Report } from '../../types.js'
+import { dependencyRef } from '../dependencies.js'
 import type { Ctx } from './context.js'
-import { dependencyKey } from './packages.js'
 
 /**
  * Known vulnerabilities of pinned dependencies (the report's table behind the
@@ -22,7 +22,7 @@ export function addVulnerabilities(ctx: Ctx, report: Report): void {
       externalIdentifier: [v.id, ...v.aliases].map((id) => ({ type: 'ExternalIdentifier', externalIdentifierType: /^CVE-\d{4}-\d+$/.test(id) ? 'cve' : 'securityOther', identifier: id })),
       ...(v.url ? { externalRef: [{ type: 'ExternalRef', externalRefType: 'securityAdvisory', locator: [v.url] }] } : {})
     })
-    const pkg = dependencyKey(dep)
+    const pkg = dependencyRef(dep)
     ctx.graph.add(`vex:${v.id}:${pkg}`, 'security_VexAffectedVulnAssessmentRelationship', null, {
       from: key,
       relationshipType: 'affects',
