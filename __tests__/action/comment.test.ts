@@ -52,6 +52,30 @@ test('signature column: verification state, else what the findings say', () => {
   expect(renderMarkdown(report([], [{ ...model, signature: { state: 'digest-mismatch', reason: 'r', ...facts } }]))).toContain('| ❌ digest mismatch |')
 })
 
+test('signature details: method, signer and issuer or key, Rekor log index, root digest', () => {
+  const keyless = { signatureFile: 'models/model.sig', format: 'oms', method: 'sigstore', signer: 'https://github.com/o/r/.github/workflows/release.yml@refs/heads/main', issuer: 'https://token.actions.githubusercontent.com', keyHint: null, rekorLogIndex: '123456789', rootDigest: 'ab'.repeat(32) } as const
+  const keyed = { signatureFile: 'w.bin.sig', format: 'detached', method: 'public-key', signer: null, issuer: null, keyHint: 'keys/release.pub', rekorLogIndex: null, rootDigest: null } as const
+  const md = renderMarkdown(
+    report([], [
+      { ...model, signature: { state: 'verified', ...keyless } },
+      { ...model, path: 'w.bin', signature: { state: 'invalid', reason: 'bad', ...keyed } },
+      { ...model, path: 'z.safetensors', signature: { state: 'unsigned', required: false } }
+    ])
+  ).split('\n')
+  const at = md.indexOf('#### Signatures')
+  expect(md.slice(at, at + 6)).toEqual([
+    '#### Signatures',
+    '',
+    '| Artifact | Status | Signature | Method | Signer or key | Rekor log index | Root digest |',
+    '|---|---|---|---|---|---|---|',
+    '| `models/x.safetensors` | ✅ verified | `models/model.sig` | Sigstore keyless | `https://github.com/o/r/.github/workflows/release.yml@refs/heads/main` (`https://token.actions.githubusercontent.com`) | `123456789` | `abababababab` |',
+    '| `w.bin` | ❌ invalid | `w.bin.sig` | public key | key `keys/release.pub` | — | — |'
+  ])
+  expect(md[at + 6]).toBe('')
+  // nothing signed, no table
+  expect(renderMarkdown(report([], [model]))).not.toContain('#### Signatures')
+})
+
 test('the first 25 errors/warnings are listed, the rest and the notes fold into <details>', () => {
   const md = renderMarkdown(report([...Array.from({ length: 27 }, (_, i) => finding(i)), finding(99, 'note')]))
   const lines = md.split('\n')

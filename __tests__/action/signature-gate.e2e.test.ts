@@ -21,6 +21,8 @@ const WEIGHTS = 'models/sentiment/model.safetensors'
 const weights = f.safetensors({ classifier: { dtype: 'F32', shape: [2, 2], data: Buffer.from(Float32Array.of(0.5, -0.5, 1, -1).buffer) } })
 const ROW = `| \`${WEIGHTS}\` | added | \`safetensors\` | ${formatSize(weights.length)} | \`${f.sha256(weights).slice(0, 12)}\` | — |`
 const TABLE = ['| Artifact | Change | Format | Size | SHA-256 | License | Signature |', '|---|---|---|---|---|---|---|']
+/** The comment's signature details: method, signer or key, Rekor log index, OMS root digest. */
+const SIGNATURES = (row: string): string[] => ['#### Signatures', '', '| Artifact | Status | Signature | Method | Signer or key | Rekor log index | Root digest |', '|---|---|---|---|---|---|---|', row, '']
 
 let world: PullRequestWorld
 let gh: FakeGitHub
@@ -113,6 +115,8 @@ test('OMS key signing: an unsigned model fails with the model_signing command; t
   expect(signed.code).toBe(0)
   expect(commands(signed.stdout)).toEqual([])
   expect(signed.outputs).toMatchObject({ verdict: 'pass', findings: '0', models: '1', 'unsigned-models': '0' })
+  // OMS: SHA-256 over the listed resource digests (one file here)
+  const rootDigest = f.sha256(Buffer.from(f.sha256(weights), 'hex'))
   expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'issues/list-comments', 'issues/update-comment', 'checks/create'])
   const passed = [
     MARKER,
@@ -123,13 +127,13 @@ test('OMS key signing: an unsigned model fails with the model_signing command; t
     ...TABLE,
     `${ROW} ✅ \`keys/release.pub\` |`,
     '',
+    ...SIGNATURES(`| \`${WEIGHTS}\` | ✅ verified | \`models/sentiment/model.sig\` | public key | \`keys/release.pub\` | — | \`${rootDigest.slice(0, 12)}\` |`),
     ...otherFiles(sigRow('models/sentiment/model.sig', modelSig, 'signature')),
     footer(),
     ''
   ].join('\n')
   expect(writes(gh)).toEqual([['issues/update-comment', { body: passed }], check('success', 'Pass: 0 error(s), 0 warning(s), 1 model(s)', passed, [])])
   expect(gh.state.issueComments).toHaveLength(1)
-  const rootDigest = f.sha256(Buffer.from(f.sha256(weights), 'hex'))
   expect(await reportedSignature(signed)).toEqual({
     state: 'verified',
     signatureFile: 'models/sentiment/model.sig',
@@ -184,6 +188,7 @@ test('cosign keyless: a bundle by an identity the policy does not trust fails; r
     ...TABLE,
     `${ROW} ❌ untrusted signer |`,
     '',
+    ...SIGNATURES(`| \`${WEIGHTS}\` | ❌ untrusted signer | \`${BUNDLE}\` | Sigstore keyless | \`${stranger}\` (\`${issuer}\`) | \`${wrong.logIndex}\` | — |`),
     '#### Findings',
     '',
     `- 🛑 **error** \`signature-untrusted-identity\` in \`${BUNDLE}\`: ${inert(message)}<br>**Fix:** ${inert(fix)}`,
@@ -214,6 +219,7 @@ test('cosign keyless: a bundle by an identity the policy does not trust fails; r
     ...TABLE,
     `${ROW} ✅ \`${release}\` |`,
     '',
+    ...SIGNATURES(`| \`${WEIGHTS}\` | ✅ verified | \`${BUNDLE}\` | Sigstore keyless | \`${release}\` (\`${issuer}\`) | \`${right.logIndex}\` | — |`),
     ...otherFiles(sigRow(BUNDLE, right.bundle, 'sigstore-bundle')),
     footer(),
     ''

@@ -208,7 +208,7 @@ test('a base model or card dataset named in plain words gets no Hub purl or page
   const plain: Report = { ...report, artifacts: [file('m/model.safetensors', 'model', 'safetensors', 'a'), file('m/README.md', 'model-card', 'huggingface-model-card', 'b', { card })], dependencies: [], findings: [], vulnerabilities: [] }
   const doc = buildSpdx3(plain, { subject: 'acme/models', now: new Date(0) }) as Json
   const cdx = JSON.parse(serializeBom(plain, { subject: 'acme/models', format: 'json', now: new Date(0) }))
-  const named = (graph: Json[], name: string) => graph.find((e) => e.name === name)
+  const named = (graph: Json[], name: string): Json => graph.find((e) => e.name === name) as Json
   for (const name of ['our in-house model', 'local set']) {
     expect(named(doc['@graph'], name)).toBeDefined()
     expect(named(doc['@graph'], name).software_packageUrl).toBeUndefined()

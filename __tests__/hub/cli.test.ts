@@ -14,7 +14,7 @@ async function cli(cwd: string, env: NodeJS.ProcessEnv, ...argv: string[]): Prom
 test('--hub-lookups: HF_ENDPOINT and HF_TOKEN from the environment; the malicious hub model fails the scan on its line', async () => {
   const hub = await startFakeHub([{ kind: 'model', id: 'evil-org/pickled', commit: EVIL_SHA, files: { 'pytorch_model.bin': evilTorchZip() } }])
   try {
-    const root = await makeTree({ 'train.py': `import torch\nfrom transformers import AutoModel\nm = AutoModel.from_pretrained("evil-org/pickled", revision="${EVIL_SHA}")\n` })
+    const root = await makeTree({ '.modelgate.yml': 'licenses:\n  unknown: "off"\n', 'train.py': `import torch\nfrom transformers import AutoModel\nm = AutoModel.from_pretrained("evil-org/pickled", revision="${EVIL_SHA}")\n` })
     const env = { HF_ENDPOINT: hub.url, HF_TOKEN: 'hf_cli_token' }
     const off = await cli(root, env, 'scan', '.', '--format', 'json')
     expect(off.code).toBe(0)

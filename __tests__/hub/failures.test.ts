@@ -30,7 +30,8 @@ beforeEach(() => hub.clearLog())
 async function findingsFor(line: string, opts: Partial<HubOptions> = {}): Promise<Finding[]> {
   const root = await makeTree({ 'load.py': `from transformers import AutoModel\n${line}\n` })
   const { report } = await scan({ root, failOn: 'error', hub: { lookups: true, endpoint: hub.url, env: {}, ...opts } })
-  return report.findings.filter((f) => f.rule !== 'unpinned-hub-reference')
+  // about lookup failures: pins and the license policy on the resolved model have tests of their own
+  return report.findings.filter((f) => f.rule !== 'unpinned-hub-reference' && !f.rule.startsWith('license-'))
 }
 
 const PINNED = (id: string) => `AutoModel.from_pretrained("${id}", revision="${GOOD_SHA}")`
@@ -64,7 +65,18 @@ test('gated repository: 401 without a token, 403 with an ungranted one, judged w
   ])
   const root = await makeTree({ 'load.py': `from transformers import AutoModel\n${PINNED('meta/gated')}\n` })
   const { report } = await scan({ root, failOn: 'error', hub: { lookups: true, endpoint: hub.url, env: {}, token: 'hf_granted' } })
-  expect(report.findings).toEqual([])
+  // judged, and the card license the Hub reports goes through the license policy like a model in the repository
+  expect(report.findings).toEqual([
+    {
+      rule: 'license-use-restricted',
+      severity: 'note',
+      path: 'load.py',
+      line: 2,
+      message:
+        'The Hugging Face Hub reports the card license `llama3` (https://huggingface.co/meta/gated), read as Meta Llama 3 Community License Agreement, which restricts how the model may be used. Summary: Meta\'s Acceptable Use Policy applies; a product with more than 700 million monthly active users needs a separate license from Meta; "Built with Meta Llama 3" attribution is required; the model and its outputs may not be used to improve other large language models. Applies to `pkg:huggingface/meta/gated@86b5e0934494bd15c9632b12f734a8a67f723594`.',
+      fix: 'Read the license and its acceptable-use policy and check that your use complies; record the review as a `licenses.exceptions` entry.'
+    }
+  ])
   expect(report.dependencies[0]!.resolved).toEqual({
     commit: GOOD_SHA,
     purl: `pkg:huggingface/meta/gated@${GOOD_SHA}`,
@@ -125,7 +137,7 @@ test('a connection refused and an HF_ENDPOINT that is no URL are notes too', asy
 
 test('the CDN dropping the connection while a file is read: a note for that file, the reference still resolved', async () => {
   hub.fault({ server: 'cdn', pathPrefix: CDN_PATH, kind: 'reset', times: 1 })
-  const root = await makeTree({ 'load.py': `from transformers import AutoModel\n${PINNED('org/flaky')}\n` })
+  const root = await makeTree({ '.modelgate.yml': 'licenses:\n  unknown: "off"\n', 'load.py': `from transformers import AutoModel\n${PINNED('org/flaky')}\n` })
   const { report } = await scan({ root, failOn: 'error', hub: { lookups: true, endpoint: hub.url, env: {} } })
   expect(report.findings).toEqual([
     note(

@@ -25,10 +25,12 @@ beforeAll(async () => {
 afterAll(() => hub.close())
 beforeEach(() => hub.clearLog())
 
+const NO_UNKNOWN_LICENSES = 'licenses:\n  unknown: "off"\n'
 const lookups = (extra: HubOptions = {}): HubOptions => ({ lookups: true, endpoint: hub.url, env: {}, concurrency: 1, ...extra })
 
 test('a code reference to a hub model whose only weights are a malicious pickle fails the gate on that line', async () => {
-  const root = await makeTree({ 'train.py': `from transformers import AutoModel\n\nmodel = AutoModel.from_pretrained(\n    "evil-org/pickled",\n    revision="${EVIL_SHA}",\n)\n` })
+  // (the license policy on hub models is tested below)
+  const root = await makeTree({ '.modelgate.yml': NO_UNKNOWN_LICENSES, 'train.py': `from transformers import AutoModel\n\nmodel = AutoModel.from_pretrained(\n    "evil-org/pickled",\n    revision="${EVIL_SHA}",\n)\n` })
   const { report } = await scan({ root, failOn: 'error', hub: lookups() })
   expect(report.verdict).toBe('fail')
   expect(report.findings).toEqual([
@@ -122,7 +124,7 @@ test('off by default: no request without hub.lookups or --hub-lookups', async ()
 
 test('hub.lookups in .modelgate.yml turns lookups on; the same file at one commit is judged once for all its code lines', async () => {
   const root = await makeTree({
-    '.modelgate.yml': 'hub:\n  lookups: true\n',
+    '.modelgate.yml': `hub:\n  lookups: true\n${NO_UNKNOWN_LICENSES}`,
     'a.py': `from transformers import AutoModel\nAutoModel.from_pretrained("evil-org/pickled", revision="${EVIL_SHA}")\n`,
     'b.py': `from transformers import AutoTokenizer, AutoModel\nAutoModel.from_pretrained("evil-org/pickled", revision="${EVIL_SHA}")\n`
   })
@@ -166,4 +168,32 @@ test('the BOM records the resolved reference: commit as version, purl with the s
   expect(c.properties).toContainEqual({ name: 'modelgate:specifier', value: 'main' })
   expect(await schemaErrors(json, '1.6')).toBeNull()
   expect(refProblems(json)).toEqual({ duplicates: [], dangling: [] })
+})
+
+describe('the license policy on referenced models', () => {
+  let licensed: FakeHub
+  beforeAll(async () => {
+    licensed = await startFakeHub([
+      { kind: 'model', id: 'nc-org/research', commit: GOOD_SHA, files: { 'model.safetensors': BIG }, cardData: { license: 'cc-by-nc-4.0' } },
+      { kind: 'model', id: 'anon/unlicensed', commit: GOOD_SHA, files: { 'model.safetensors': BIG } }
+    ])
+  })
+  afterAll(() => licensed.close())
+
+  test('a denied card license fails on the code line; no license is a warning that says how to accept it', async () => {
+    const root = await makeTree({
+      '.modelgate.yml': 'licenses:\n  deny: [CC-BY-NC-4.0]\n',
+      'app.py': `from transformers import AutoModel\na = AutoModel.from_pretrained("nc-org/research", revision="${GOOD_SHA}")\nb = AutoModel.from_pretrained("anon/unlicensed", revision="${GOOD_SHA}")\n`
+    })
+    const { report } = await scan({ root, failOn: 'error', hub: { lookups: true, endpoint: licensed.url, env: {}, concurrency: 1 } })
+    expect(report.verdict).toBe('fail')
+    expect(report.findings.map((f) => `${f.severity} ${f.path}:${f.line} ${f.rule}`)).toEqual(['error app.py:2 license-denied', 'warning app.py:3 license-missing'])
+    expect(report.findings[0]!.message).toBe(
+      `The Hugging Face Hub reports the card license \`cc-by-nc-4.0\` (https://huggingface.co/nc-org/research), read as CC-BY-NC-4.0, which the license policy denies (CC-BY-NC-4.0 in licenses.deny). Applies to \`pkg:huggingface/nc-org/research@${GOOD_SHA}\`.`
+    )
+    expect(report.findings[1]).toMatchObject({
+      message: `No license found for this model: The Hub reports no license for anon/unlicensed at ${GOOD_SHA.slice(0, 7)} (its card has no \`license\`). Applies to \`pkg:huggingface/anon/unlicensed@${GOOD_SHA}\`.`,
+      fix: `Check the terms on https://huggingface.co/anon/unlicensed by hand and record them as a \`licenses.exceptions\` entry (path \`pkg:huggingface/anon/unlicensed@${GOOD_SHA}\`) with the reason, or load a model that declares its license.`
+    })
+  })
 })

@@ -117,7 +117,7 @@ test('datasets: pickles are judged, data files are not read; Spaces are resolved
 })
 
 describe('hub.max-bytes', () => {
-  const root = (id: string) => makeTree({ '.modelgate.yml': 'hub:\n  max-bytes: 102400\n', 'load.py': `import joblib\nfrom huggingface_hub import hf_hub_download\nm = hf_hub_download("${id}", "model.pkl", revision="${GOOD_SHA}")\n` })
+  const root = (id: string) => makeTree({ '.modelgate.yml': 'hub:\n  max-bytes: 102400\nlicenses:\n  unknown: "off"\n', 'load.py': `import joblib\nfrom huggingface_hub import hf_hub_download\nm = hf_hub_download("${id}", "model.pkl", revision="${GOOD_SHA}")\n` })
 
   test('a pickle larger than the budget is incomplete, an error, never safe; reading stops at the budget', async () => {
     const { report } = await scan({ root: await root('o/big-pickle'), failOn: 'error', hub: opts() })

@@ -113,6 +113,9 @@ describe('single-file bundles (cosign sign-blob)', () => {
     expect(ok.signatures.get('m/model.onnx')).toMatchObject({ state: 'verified', signatureFile: 'm/model.onnx.bundle', method: 'public-key' })
     const git = await run({ 'm/model.onnx': 'onnx', 'm/model.onnx.bundle': '# v2 git bundle\n0123 refs/heads/main\n\nPACK' }, cfg, { scanned: ['m/model.onnx'] })
     expect(brief(git)).toEqual(['error unsigned-model m/model.onnx'])
+    // a git bundle over the 16 MiB signature limit is still just a git bundle
+    const big = await run({ 'm/model.onnx': 'onnx', 'm/model.onnx.bundle': Buffer.concat([Buffer.from('# v2 git bundle\n0123 refs/heads/main\n\nPACK'), Buffer.alloc(17 << 20)]) }, cfg, { scanned: ['m/model.onnx'] })
+    expect(brief(big)).toEqual(['error unsigned-model m/model.onnx'])
   })
 
   test('a Git LFS pointer is verified from its oid (ECDSA over the digest, no blob)', async () => {

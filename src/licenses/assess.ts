@@ -1,13 +1,13 @@
 import path from 'node:path'
 import { minimatch } from 'minimatch'
-import type { Artifact, Dependency, Finding } from '../types.js'
+import type { Artifact, Dependency, Finding, HubResolution } from '../types.js'
 import type { Config } from '../config/schema.js'
 import type { TreeReader } from '../verify/tree-reader.js'
 import { mapPool } from '../util/map-pool.js'
 import { artifactSources, SourceCache, type ArtifactSources } from './artifact-sources.js'
 import type { LicensesConfig } from './config-schema.js'
 import { mergeFindings, type PendingFinding } from './findings.js'
-import { normalizeLicense } from './normalize.js'
+import { normalizeLicense, truncate } from './normalize.js'
 import { PackageIndex, type IndexAnswer, type RegistryOptions } from './package-index.js'
 import { compatible, evaluate, policyFor, type KindPolicy, type Subject } from './policy.js'
 import { RepoFiles } from './repo-files.js'
@@ -45,6 +45,8 @@ interface Assessed {
   unchecked: boolean
   /** Candidates for `licenses.exceptions[].path`. */
   names: string[]
+  /** A model or dataset referenced on the Hub, not kept in the repository: its Hub page. */
+  hub?: string
 }
 
 const CONCURRENCY = 8
@@ -79,6 +81,9 @@ export async function assessLicenses(input: AssessLicensesInput): Promise<Assess
   const deps = input.dependencies.filter((d) => d.ml && d.change !== 'removed' && d.change !== 'unchanged' && (d.ecosystem === 'pypi' || d.ecosystem === 'npm'))
   const answers = await Promise.all(deps.map((d) => index.lookup(d)))
   deps.forEach((d, i) => assessed.push(dependencySubject(d, answers[i]!)))
+  // Hub references resolved on the Hub (`hub.lookups`): the card license the Hub reports is the
+  // model's or dataset's, judged by the same policy as a model in the repository.
+  for (const d of input.dependencies) if (d.resolved && d.hubKind !== 'space' && d.change !== 'removed' && d.change !== 'unchanged') assessed.push(hubSubject(d, d.resolved))
 
   const licenses = new Map<string, ResolvedLicense>()
   const pending: PendingFinding[] = []
@@ -115,6 +120,22 @@ function dependencySubject(d: Dependency, answer: IndexAnswer): Assessed {
   }
 }
 
+function hubSubject(d: Dependency, r: HubResolution): Assessed {
+  const subject: Subject = d.hubKind === 'dataset' ? 'dataset' : 'model'
+  const page = `https://huggingface.co/${d.hubKind === 'dataset' ? 'datasets/' : ''}${d.name}`
+  const license = r.license === null ? null : normalizeLicense(r.license)
+  const evidence: LicenseEvidence[] = license ? [{ source: 'hub', path: page, line: null, declared: truncate(r.license!, 200), license }] : []
+  return {
+    key: r.purl,
+    subject,
+    home: { path: d.path, line: d.line },
+    resolved: resolve(subject, evidence, `The Hub reports no license for ${d.name} at ${r.commit.slice(0, 7)} (its card has no \`license\`).`),
+    unchecked: false,
+    names: [r.purl, `pkg:huggingface/${d.name}`, d.path],
+    hub: page
+  }
+}
+
 /** The strongest readable declaration wins; an unreadable one only when nothing else is readable. */
 function resolve(subject: Subject, evidence: LicenseEvidence[], missing: string): ResolvedLicense {
   const winner = evidence.find((e) => e.license.state === 'known') ?? evidence[0] ?? null
@@ -148,7 +169,7 @@ function exceptionFor(config: LicensesConfig, s: Assessed, now: Date): LicenseEx
 function findingsFor(s: Assessed, policy: KindPolicy): PendingFinding[] {
   const out: PendingFinding[] = []
   const r = s.resolved
-  const at = (e: LicenseEvidence | null): { path: string; line: number | null } => (e && e.source !== 'package-index' ? { path: e.path, line: e.line } : s.home)
+  const at = (e: LicenseEvidence | null): { path: string; line: number | null } => (e && e.source !== 'package-index' && e.source !== 'hub' ? { path: e.path, line: e.line } : s.home)
   const add = (f: Omit<PendingFinding, 'subject'>): void => {
     out.push({ ...f, subject: s.key })
   }
@@ -175,7 +196,9 @@ function findingsFor(s: Assessed, policy: KindPolicy): PendingFinding[] {
       fix:
         s.subject === 'dependency'
           ? 'Check the package\'s license by hand and record it as a `licenses.exceptions` entry with the reason, or choose a package that declares its license.'
-          : 'Add `license:` (an SPDX or Hugging Face license id) to the model or dataset card front matter, or a LICENSE file beside the artifact.'
+          : s.hub
+            ? `Check the terms on ${s.hub} by hand and record them as a \`licenses.exceptions\` entry (path \`${s.key}\`) with the reason, or load a ${what} that declares its license.`
+            : 'Add `license:` (an SPDX or Hugging Face license id) to the model or dataset card front matter, or a LICENSE file beside the artifact.'
     })
   }
   if (r.state === 'unknown' && !s.unchecked && policy.unknown !== 'off') {
@@ -270,5 +293,7 @@ function describe(e: LicenseEvidence): string {
       return `${path.posix.basename(e.path)} declares the license`
     case 'package-index':
       return `The package index declares \`${e.declared}\`, read as`
+    case 'hub':
+      return `The Hugging Face Hub reports the card license \`${e.declared}\` (${e.path}), read as`
   }
 }

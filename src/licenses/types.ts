@@ -23,9 +23,10 @@ export interface NormalizedLicense {
 }
 
 /** Where a declaration was found, strongest first in LICENSE_SOURCE_ORDER. */
-export type LicenseSourceKind = 'card' | 'license-file' | 'model-config' | 'model-metadata' | 'package-metadata' | 'package-index'
+/** `hub`: the card license the Hugging Face Hub reports for a referenced model or dataset (hub lookups). */
+export type LicenseSourceKind = 'card' | 'license-file' | 'model-config' | 'model-metadata' | 'package-metadata' | 'package-index' | 'hub'
 
-export const LICENSE_SOURCE_ORDER: readonly LicenseSourceKind[] = ['card', 'license-file', 'model-config', 'model-metadata', 'package-metadata', 'package-index']
+export const LICENSE_SOURCE_ORDER: readonly LicenseSourceKind[] = ['card', 'license-file', 'model-config', 'model-metadata', 'package-metadata', 'package-index', 'hub']
 
 export interface LicenseEvidence {
   source: LicenseSourceKind

@@ -1,4 +1,6 @@
+import { isHub } from '../bom/dependencies.js'
 import type { Artifact, Dependency, Report } from '../types.js'
+import { byCodeUnit } from '../util/compare.js'
 
 /** One line of "what this change does to the ML-BOM": a model, dataset, library or hub reference. */
 export interface BomChange {
@@ -33,7 +35,7 @@ export function bomChanges(report: Report): BomChange[] {
     seen.add(key)
     out.push(dependencyChange(d))
   }
-  return out.sort((x, y) => RANK[x.kind] - RANK[y.kind] || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
+  return out.sort((x, y) => RANK[x.kind] - RANK[y.kind] || byCodeUnit(x.name, y.name))
 }
 
 function artifactChange(a: Artifact): BomChange {
@@ -46,7 +48,7 @@ function artifactChange(a: Artifact): BomChange {
 }
 
 function dependencyChange(d: Dependency): BomChange {
-  const type = d.ecosystem === 'huggingface' || d.ecosystem === 'torch-hub' ? 'hub reference' : 'library'
+  const type = isHub(d) ? 'hub reference' : 'library'
   const name = `${d.name} (${d.path})`
   if (d.change !== 'changed') return { kind: d.change === 'removed' ? 'removed' : 'added', type, name, details: d.specifier ? [d.specifier] : [] }
   return { kind: 'changed', type, name, details: [`${type === 'library' ? 'version' : 'revision'} ${d.previousSpecifier ?? '(none)'} → ${d.specifier ?? '(none)'}`] }

@@ -1,7 +1,7 @@
 import type { Artifact, Finding, Report } from '../types.js'
 import { code, escapeInline } from './escape.js'
 import { formatSize } from './format-size.js'
-import { signatureStatus } from './signature-status.js'
+import { signatureStatus, signatureTable } from './signature-status.js'
 import { plural, summarise } from './summary.js'
 import { bomChanges } from './bom-changes.js'
 
@@ -27,7 +27,7 @@ export function renderMarkdown(report: Report): string {
     out.push('', `| Artifact |${change ? ' Change |' : ''} Format | Size | SHA-256 | License | Signature |`, `|---|${change ? '---|' : ''}---|---|---|---|---|`)
     for (const a of main) out.push(mainRow(a, change, report.findings))
   }
-  out.push(...vulnerabilityTable(report), ...bomChangeList(report))
+  out.push(...signatureTable(main), ...vulnerabilityTable(report), ...bomChangeList(report))
   const shown = report.findings.filter((f) => f.severity !== 'note').slice(0, LISTED_FINDINGS)
   const folded = report.findings.filter((f) => !shown.includes(f))
   if (shown.length > 0) out.push('', '#### Findings', '', ...shown.map(findingItem))

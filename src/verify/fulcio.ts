@@ -21,17 +21,18 @@ export interface FulcioIdentity {
 
 /** The keyless identity of a certificate; null when it has no Fulcio issuer extension (not a Fulcio certificate). */
 export function fulcioIdentity(cert: X509Certificate): FulcioIdentity | null {
-  let parsed: SigstoreCert
+  // The certificate comes from the repository: any extension may be malformed DER, and the
+  // parser throws on it lazily (reading the SAN or the issuer), so every read stays in here.
   try {
-    parsed = SigstoreCert.parse(Buffer.from(cert.raw))
+    const parsed = SigstoreCert.parse(Buffer.from(cert.raw))
+    // v2 is a DER UTF8String, v1 the raw string (what @sigstore/verify reads too).
+    const v2 = parsed.extension(OID_FULCIO_ISSUER_V2)
+    const issuer = v2 ? v2.valueObj.subs[0]?.value.toString('utf8') : parsed.extension(OID_FULCIO_ISSUER_V1)?.value.toString('utf8')
+    if (issuer === undefined) return null
+    return { identity: parsed.subjectAltName ?? null, issuer }
   } catch {
     return null
   }
-  // v2 is a DER UTF8String, v1 the raw string (what @sigstore/verify reads too).
-  const v2 = parsed.extension(OID_FULCIO_ISSUER_V2)
-  const issuer = v2 ? v2.valueObj.subs[0]?.value.toString('utf8') : parsed.extension(OID_FULCIO_ISSUER_V1)?.value.toString('utf8')
-  if (issuer === undefined) return null
-  return { identity: parsed.subjectAltName ?? null, issuer }
 }
 
 /**

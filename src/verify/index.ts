@@ -7,7 +7,7 @@ import { byCodeUnit } from '../util/compare.js'
 import { DigestCache } from './digests.js'
 import { preferredMethod, signCommand, signTarget } from './hints.js'
 import type { Context, SignatureResult } from './result.js'
-import { verifySignatureFile } from './signature-file.js'
+import { unverifiedFile, verifySignatureFile } from './signature-file.js'
 import { strippedTarget } from './result.js'
 import { loadTrust, type TrustFileReader } from './trust.js'
 import type { TreeReader } from './tree-reader.js'
@@ -118,7 +118,9 @@ export async function verifySignatures(input: VerifyInput): Promise<VerifyResult
 
   const results: SignatureResult[] = []
   for (const f of [...sigFiles].sort(byCodeUnit)) {
-    const r = await verifySignatureFile(f, ctx)
+    // A signature file is repository content: whatever it makes a parser do, it is judged
+    // invalid (fail closed), and the other signatures are still verified.
+    const r = await verifySignatureFile(f, ctx).catch((err: unknown) => unverifiedFile(f, ctx, err))
     if (r) results.push(r)
   }
 

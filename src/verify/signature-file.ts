@@ -23,12 +23,16 @@ type KeyCheck =
   | { ok: true; method: SignatureMethod; signer: string | null; issuer: string | null; keyHint: string | null; payload: Buffer; payloadType: string }
   | { ok: false; state: SignatureFailure; reason: string; signer?: string | null; issuer?: string | null; keyHint?: string | null }
 
+const SIGSTORE_BUNDLE_START = /^\s*\{[^]*"mediaType"\s*:\s*"application\/vnd\.dev\.sigstore\.bundle/
+
 /** Verifies one signature file; null for a `.bundle` that is not a Sigstore bundle (git bundles share the suffix). */
 export async function verifySignatureFile(file: string, ctx: Context): Promise<SignatureResult | null> {
   const src = await ctx.tree.open(file)
   let text: string
   let bytes: Buffer
   try {
+    // `.bundle` is git's suffix too: only the start decides, before any size rule applies
+    if (file.endsWith('.bundle') && !SIGSTORE_BUNDLE_START.test((await src.read(0, 4096)).toString('utf8'))) return null
     if (src.size > MAX_SIGNATURE_BYTES) {
       return broken(file, ctx, 'sigstore-bundle', null, `the file is ${src.size} bytes, larger than any signature ModelGate reads (16 MiB)`)
     }
@@ -37,7 +41,6 @@ export async function verifySignatureFile(file: string, ctx: Context): Promise<S
   } finally {
     await src.close()
   }
-  if (file.endsWith('.bundle') && !/^\s*\{[^]*"mediaType"\s*:\s*"application\/vnd\.dev\.sigstore\.bundle/.test(text.slice(0, 4096))) return null
   if (signatureFormat(file) === 'checksum-manifest') return verifyChecksums(file, ctx, null)
   if (file.endsWith('.sig') && text.trim() !== '' && !text.trimStart().startsWith('{')) {
     const target = strippedTarget(file)
@@ -60,6 +63,16 @@ function methodOf(b: ParsedBundle): SignatureMethod {
 
 function facts(file: string, format: SignatureFormat, method: SignatureMethod | null, extra: Partial<SignatureFacts> = {}): SignatureFacts {
   return { signatureFile: file, format, method, signer: null, issuer: null, keyHint: null, rekorLogIndex: null, rootDigest: null, ...extra }
+}
+
+/**
+ * A signature file whose verification failed in a way no check anticipated (a parser throwing on
+ * hostile content): judged invalid, never accepted, and the scan goes on.
+ */
+export async function unverifiedFile(file: string, ctx: Context, err: unknown): Promise<SignatureResult> {
+  const why = err instanceof Error ? err.message : String(err)
+  const format: SignatureFormat = signatureFormat(file) === 'checksum-manifest' ? 'checksum-manifest' : 'sigstore-bundle'
+  return broken(file, ctx, format, null, `this signature could not be verified (${why.slice(0, 200)}), and a signature that cannot be checked is not accepted`)
 }
 
 /** A signature too broken to say what it covers: it speaks for its target file, or the scanned files in its folder. */

@@ -79,14 +79,39 @@ async function verifyOverFile(target: string, signature: Buffer, key: KeyObject,
     }
     return false
   }
-  if (await ctx.digests.isLfsPointer(target)) throw new NeedsLfsContent(target)
-  const src = await ctx.tree.open(target)
-  try {
-    if (src.size > 256 << 20) return false
-    return verifyMessage(await src.read(0, src.size), signature, key)
-  } finally {
-    await src.close()
+  return verifyMessage(await bytesOf(target, ctx), signature, key)
+}
+
+/** Non-ECDSA signatures are checked over the file's bytes, held in memory: up to this size. */
+const MAX_MESSAGE_BYTES = 256 << 20
+
+/** A file too large for a signature that must be checked over its bytes: unverifiable, never "does not verify". */
+class TooLargeToVerify extends Error {
+  constructor(readonly size: number) {
+    super(`${size} bytes`)
   }
+}
+
+/** The target's bytes, read once per run however many trusted keys are tried. */
+const messageBytes = new WeakMap<Context, Map<string, Promise<Buffer>>>()
+function bytesOf(target: string, ctx: Context): Promise<Buffer> {
+  let cache = messageBytes.get(ctx)
+  if (!cache) messageBytes.set(ctx, (cache = new Map()))
+  let bytes = cache.get(target)
+  if (!bytes) {
+    bytes = (async () => {
+      if (await ctx.digests.isLfsPointer(target)) throw new NeedsLfsContent(target)
+      const src = await ctx.tree.open(target)
+      try {
+        if (src.size > MAX_MESSAGE_BYTES) throw new TooLargeToVerify(src.size)
+        return await src.read(0, src.size)
+      } finally {
+        await src.close()
+      }
+    })()
+    cache.set(target, bytes)
+  }
+  return bytes
 }
 
 /**
@@ -361,8 +386,11 @@ export async function verifySingleFile(file: string, ctx: Context, bundle: Parse
       check = { ...check, ok: false, state: 'digest-mismatch', reason: `'${target}' differs from the version signed in ${file} (signed by ${signedBy(f)})` }
     }
   } catch (err) {
-    if (!(err instanceof NeedsLfsContent)) throw err
-    check = { ok: false, state: 'unverifiable', reason: `'${target}' is a Git LFS pointer and this signature needs its bytes: not verifiable without LFS content` }
+    if (err instanceof TooLargeToVerify) {
+      check = { ok: false, state: 'unverifiable', reason: `'${target}' is ${err.size} bytes; a signature with this kind of key (not ECDSA) is checked over the file's bytes, which ModelGate does up to ${MAX_MESSAGE_BYTES >> 20} MiB, so it was not verified` }
+    } else if (err instanceof NeedsLfsContent) {
+      check = { ok: false, state: 'unverifiable', reason: `'${target}' is a Git LFS pointer and this signature needs its bytes: not verifiable without LFS content` }
+    } else throw err
   }
   const method = check.method ?? base.method
   const facts: SignatureFacts = { ...base, method, signer: check.signer ?? null, issuer: check.issuer ?? null, keyHint: check.keyHint ?? base.keyHint }
