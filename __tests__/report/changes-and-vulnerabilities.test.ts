@@ -32,8 +32,10 @@ describe('vulnerabilityRows', () => {
     expect(vulnerabilityRows([match('GHSA-53q9-r3pm-6pq6')], [])).toEqual([])
     expect(vulnerabilityRows([match('GHSA-53q9-r3pm-6pq6', { severity: null })], [found('GHSA-53q9-r3pm-6pq6')])).toEqual([])
     expect(vulnerabilityRows([match('GHSA-53q9-r3pm-6pq6', { status: 'unresolved' })], [found('GHSA-53q9-r3pm-6pq6')])).toEqual([])
-    // a finding on the same line about another advisory does not stand in for this one
+    // a finding on the same line about another advisory does not stand in for this one, even one whose id extends it
     expect(vulnerabilityRows([match('GHSA-53q9-r3pm-6pq6')], [found('GHSA-aaaa-bbbb-cccc')])).toEqual([])
+    expect(vulnerabilityRows([match('PYSEC-2023-1')], [found('PYSEC-2023-10')])).toEqual([])
+    expect(vulnerabilityRows([match('PYSEC-2023-1')], [found('PYSEC-2023-1')])).toHaveLength(1)
   })
 })
 

@@ -17,7 +17,7 @@ export function vulnerabilityRows(matches: readonly AdvisoryMatch[], findings: r
   for (const m of matches) {
     const d = m.dependency
     // the finding that reports this advisory (its message names the id)
-    const f = reported.get(`${d.path}\u0000${d.line}`)?.find((x) => x.message.includes(` ${m.advisory.id}`))
+    const f = reported.get(`${d.path}\u0000${d.line}`)?.find((x) => names(x.message, m.advisory.id))
     if (m.status !== 'affected' || m.severity === null || !f || d.version === null || (d.ecosystem !== 'pypi' && d.ecosystem !== 'npm')) continue
     rows.push({
       path: d.path,
@@ -35,4 +35,12 @@ export function vulnerabilityRows(matches: readonly AdvisoryMatch[], findings: r
     })
   }
   return rows
+}
+
+/** The message names this id as a whole word: ` PYSEC-2023-1` is not ` PYSEC-2023-10`. */
+function names(message: string, id: string): boolean {
+  for (let i = message.indexOf(` ${id}`); i >= 0; i = message.indexOf(` ${id}`, i + 1)) {
+    if (!/[\w-]/.test(message.charAt(i + id.length + 1))) return true
+  }
+  return false
 }

@@ -41,6 +41,8 @@ export interface HubStage {
 }
 
 const IDENTITY: HubStage = { apply: (f) => f }
+/** Distinct references looked up per scan. */
+export const MAX_REFERENCES = 200
 
 interface Outcome {
   issues: Issue[]
@@ -57,7 +59,8 @@ interface Outcome {
  */
 export async function lookUpHubReferences(deps: Dependency[], config: Config, opts: HubOptions = {}): Promise<HubStage> {
   if (!(opts.lookups ?? config.hub.lookups)) return IDENTITY
-  const refs = deps.filter((d) => d.ecosystem === 'huggingface' && d.hubKind && d.change !== 'removed')
+  // In change mode only what the change adds or changes is judged: findings on untouched lines are dropped anyway.
+  const refs = deps.filter((d) => d.ecosystem === 'huggingface' && d.hubKind && d.change !== 'removed' && d.change !== 'unchanged')
   if (refs.length === 0) return IDENTITY
   const env = opts.env ?? process.env
   const endpointText = opts.endpoint ?? (env.HF_ENDPOINT?.trim() || DEFAULT_HF_ENDPOINT)
@@ -73,9 +76,11 @@ export async function lookUpHubReferences(deps: Dependency[], config: Config, op
     const key = JSON.stringify([d.hubKind, d.name, d.specifier, d.loader?.call ?? null, d.loader?.file ?? null])
     groups.set(key, [...(groups.get(key) ?? []), d])
   }
-  const outcomes = await mapPool([...groups.values()], opts.concurrency ?? 4, async (sites) => {
+  // Every reference costs requests and up to hub.max-bytes per file: a bound per scan, and a note for the rest.
+  const outcomes = await mapPool([...groups.values()], opts.concurrency ?? 4, async (sites, i) => {
     const d = sites[0]!
     const words: say.RefWords = { kind: d.hubKind!, name: d.name, revision: d.specifier, token: Boolean(token), endpoint: endpointText }
+    if (i >= MAX_REFERENCES) return { sites, outcome: { issues: [say.tooManyReferences(words, MAX_REFERENCES)], resolution: null, words } }
     if (!client) return { sites, outcome: { issues: [say.lookupFailed(words, { status: null, code: null, reason: `HF_ENDPOINT \`${endpointText}\` is not an http(s) URL` })], resolution: null, words } }
     return { sites, outcome: await resolveReference(client, d, words) }
   })
@@ -95,8 +100,9 @@ export async function lookUpHubReferences(deps: Dependency[], config: Config, op
   }
   const withPin = (f: Finding): Finding => {
     if (f.rule !== 'unpinned-hub-reference') return f
-    // The inventory's message names the id: `... pulls the model org/name from the Hugging Face Hub ...`.
-    const pin = pins.get(`${f.path}\u0000${f.line}`)?.find((p) => f.message.includes(` ${p.words.name} from the Hugging Face Hub`))
+    // One reference on the line is the usual case; with several, the message names the id (`... the model org/name from|on the Hub ...`).
+    const here = pins.get(`${f.path}\u0000${f.line}`) ?? []
+    const pin = here.length === 1 ? here[0] : here.find((p) => f.message.includes(` ${p.words.name} `))
     return pin ? { ...f, fix: say.pinFix(f.fix, pin.words, pin.commit) } : f
   }
   return { apply: (findings) => [...findings.map(withPin), ...found] }

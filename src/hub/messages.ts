@@ -114,6 +114,13 @@ export function missingShards(w: RefWords, commit: string, index: string, missin
   )
 }
 
+export function tooManyReferences(w: RefWords, limit: number): Issue {
+  return note(
+    `This scan brings more than ${limit} distinct Hugging Face references; hub lookups stop there, so ${what(w)} was not looked up and what it loads was not checked.`,
+    'Split the change, or review the references beyond the limit by hand.'
+  )
+}
+
 export function truncatedFiles(w: RefWords, commit: string, checked: number, skipped: number): Issue {
   return note(
     `${cap(at(w, commit))} has ${checked + skipped} files this call may load; only the first ${checked} were checked.`,
