@@ -62,3 +62,26 @@ test('a signature file whose verification throws is invalid (fail closed), and t
   ])
   expect(result.signatures.get('a/model.bin')?.state).toBe('invalid')
 })
+
+test('a non-ECDSA signature over a file larger than 256 MiB is unverifiable, not "does not verify"', async () => {
+  const crypto = await import('node:crypto')
+  const { truncate } = await import('node:fs/promises')
+  const { verifySignatures } = await import('../../src/verify/index.js')
+  const { fsTreeReader } = await import('../../src/verify/tree-reader.js')
+  const { config } = await import('../support/builders.js')
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519')
+  const root = await makeTree({ 'big.onnx': '', 'big.onnx.sig': crypto.sign(null, Buffer.from('x'), privateKey).toString('base64'), 'release.pub': publicKey.export({ type: 'spki', format: 'pem' }).toString() })
+  await truncate(path.join(root, 'big.onnx'), (256 << 20) + 1) // sparse: nothing is written
+  const big = { path: 'big.onnx', kind: 'model' as const, format: 'onnx', change: 'unchanged' as const, size: (256 << 20) + 1, sha256: '0'.repeat(64), lfs: null, signature: null, license: null, facts: {} }
+  const result = await verifySignatures({ artifacts: [big], tree: fsTreeReader(root), config: config('signatures:\n  trusted-keys: [release.pub]\n') })
+  expect(result.findings).toEqual([
+    {
+      rule: 'signature-unverifiable',
+      severity: 'warning',
+      path: 'big.onnx.sig',
+      line: null,
+      message: `'big.onnx' is ${(256 << 20) + 1} bytes; a signature with this kind of key (not ECDSA) is checked over the file's bytes, which ModelGate does up to 256 MiB, so it was not verified.`,
+      fix: "Re-sign it with cosign's defaults (ECDSA, checked from the file's digest without holding the file): cosign sign-blob --bundle big.onnx.sigstore.json big.onnx"
+    }
+  ])
+})

@@ -39,6 +39,8 @@ type Check =
       noLog?: true
       /** A keyless certificate the trusted root's CAs did not issue: trusting the identity would not help. */
       untrustedCa?: true
+      /** A non-ECDSA signature over a file too large to hold: re-signing another way helps, trusting a key does not. */
+      tooLarge?: true
     }
 
 /** What a signature signs: the file, through the digest its bundle states (null for detached signatures). */
@@ -279,6 +281,7 @@ function fixFor(check: Extract<Check, { ok: false }>, target: string, file: stri
   switch (check.state) {
     case 'unverifiable':
       if (check.noLog) return `Sign with a Sigstore bundle, which carries the Rekor entry${replaces}: ${cmd}`
+      if (check.tooLarge) return `Re-sign it with cosign's defaults (ECDSA, checked from the file's digest without holding the file): ${cmd}`
       return method === 'sigstore'
         ? 'Add the signer to signatures.trusted-identities (identity or identity-regex, and issuer) in .modelgate.yml.'
         : method === 'certificate'
@@ -387,7 +390,7 @@ export async function verifySingleFile(file: string, ctx: Context, bundle: Parse
     }
   } catch (err) {
     if (err instanceof TooLargeToVerify) {
-      check = { ok: false, state: 'unverifiable', reason: `'${target}' is ${err.size} bytes; a signature with this kind of key (not ECDSA) is checked over the file's bytes, which ModelGate does up to ${MAX_MESSAGE_BYTES >> 20} MiB, so it was not verified` }
+      check = { ok: false, state: 'unverifiable', tooLarge: true, reason: `'${target}' is ${err.size} bytes; a signature with this kind of key (not ECDSA) is checked over the file's bytes, which ModelGate does up to ${MAX_MESSAGE_BYTES >> 20} MiB, so it was not verified` }
     } else if (err instanceof NeedsLfsContent) {
       check = { ok: false, state: 'unverifiable', reason: `'${target}' is a Git LFS pointer and this signature needs its bytes: not verifiable without LFS content` }
     } else throw err
