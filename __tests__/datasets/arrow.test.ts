@@ -1,14 +1,32 @@
 import { Bool, Field, Float64, Int32, List, Struct, Table, TimestampMillisecond, Uint8, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow'
-import { inspectArrowFile, MAX_BATCH_READS } from '../../src/inspect/datasets/arrow.js'
+import { inspectArrowFile, MAX_BATCH_METADATA_TOTAL, MAX_BATCH_READS } from '../../src/inspect/datasets/arrow.js'
 import { inspectArrowStream, looksLikeArrowStream } from '../../src/inspect/datasets/arrow-stream.js'
 import { inspectFeatherV1 } from '../../src/inspect/datasets/feather-v1.js'
 import { identify } from '../../src/identify/identify.js'
-import { BufferByteSource } from '../../src/util/byte-source.js'
+import { BufferByteSource, type ByteSource } from '../../src/util/byte-source.js'
 import { ARROW_EOS, ARROW_INT64, ARROW_STRUCT, arrowBlock, arrowField, arrowFile, arrowMessage, chunkedSource, flatbuffer, sparseSource, type FbTable } from './fixtures.js'
 
 const FIX = 'Re-write the file with pyarrow or the `datasets` library (or re-download it); it is truncated or corrupted.'
 const src = (b: Buffer | Uint8Array) => new BufferByteSource(Buffer.from(b))
 const error = (message: string, offset?: number, fix = FIX) => ({ rule: 'unparseable-artifact', severity: 'error', message, fix, ...(offset !== undefined ? { offset } : {}) })
+
+/** A source that adds up the bytes its reads return. */
+function countingSource(buf: Buffer): { src: ByteSource; bytesRead: () => number } {
+  const inner = new BufferByteSource(buf)
+  let total = 0
+  const src: ByteSource = {
+    size: inner.size,
+    read: async (offset, length) => {
+      const b = await inner.read(offset, length)
+      total += b.length
+      return b
+    },
+    stream: () => {
+      throw new Error('an Arrow IPC file is read by range, never streamed')
+    }
+  }
+  return { src, bytesRead: () => total }
+}
 
 /** Five rows in two record batches, with plain, nested, temporal and dictionary columns. */
 function table(): Table {
@@ -82,6 +100,38 @@ describe('arrow facts', () => {
       facts: { format: 'arrow', columnCount: 1, columns: 'id:int64', recordBatches: MAX_BATCH_READS + 1, rowsCounted: false },
       issues: []
     })
+  })
+
+  test('overlapping footer blocks re-reading one big header: reads stop at the metadata total, rows are not counted', async () => {
+    expect(MAX_BATCH_METADATA_TOTAL).toBe(64 * 1024 * 1024)
+    // One 1 MiB record batch header (a 5-row batch, padded), and blocks that all point at it.
+    const header = 1 << 20
+    const batch = arrowMessage(3, [{ i64: 5n }], 0n)
+    const data = Buffer.concat([batch, Buffer.alloc(header - batch.length)])
+    const withBlocks = (count: number) => {
+      const footer: FbTable = [{ i16: 4 }, { table: [null, { tables: [arrowField('id', ...ARROW_INT64)] }] }, null, { structs: Array.from({ length: count }, () => arrowBlock(8n, header, 0n)) }]
+      const file = arrowFile(footer, data)
+      return { file, footerBytes: file.length - 8 - data.length - 10 }
+    }
+    const fits = MAX_BATCH_METADATA_TOTAL / header
+
+    // Exactly at the bound: every header is read and the rows add up.
+    const atBound = withBlocks(fits)
+    const counted = countingSource(atBound.file)
+    expect(await inspectArrowFile(counted.src)).toEqual({
+      facts: { format: 'arrow', columnCount: 1, columns: 'id:int64', recordBatches: fits, rows: 5 * fits },
+      issues: []
+    })
+    expect(counted.bytesRead()).toBe(10 + atBound.footerBytes + MAX_BATCH_METADATA_TOTAL)
+
+    // Past it (here 1,000 blocks, 1000 MiB of headers): the read stops before the header that would overrun.
+    const hostile = withBlocks(1000)
+    const bounded = countingSource(hostile.file)
+    expect(await inspectArrowFile(bounded.src)).toEqual({
+      facts: { format: 'arrow', columnCount: 1, columns: 'id:int64', recordBatches: 1000, rowsCounted: false },
+      issues: []
+    })
+    expect(bounded.bytesRead()).toBe(10 + hostile.footerBytes + MAX_BATCH_METADATA_TOTAL)
   })
 
   test('Feather v1: rows and typed columns from the metadata at the end', async () => {

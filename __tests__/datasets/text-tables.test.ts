@@ -94,12 +94,29 @@ describe('jsonl', () => {
     expect((await jsonl('[1,2]\n[3,4]\n')).facts).toEqual({ format: 'jsonl', rows: 2 })
   })
 
-  test('lines over 1 MiB are not held: checked to open and close like a JSON value', async () => {
+  test('lines over 1 MiB are not held: checked to open and close like a JSON value, and counted as unchecked', async () => {
     const big = `{"blob":"${'x'.repeat(MAX_PARSED_LINE)}"}`
     const cut = big.slice(0, -2)
-    const r = await jsonl(`${big}\n${cut}\n{"a":1}\n`)
-    expect(r.facts).toEqual({ format: 'jsonl', rows: 3, invalidLines: 1 })
-    expect(r.issues.map((i) => [i.line, i.severity])).toEqual([[2, 'warning']])
+    const longString = ` "${'y'.repeat(MAX_PARSED_LINE)}"\r`
+    // Two lines over 1 MiB look whole at their ends (not parsed), one does not (broken), one short line is broken.
+    expect(await jsonl(`${big}\n${cut}\n{"a":1}\n${longString}\n{oops}\n`)).toEqual({
+      facts: { format: 'jsonl', rows: 5, invalidLines: 2, uncheckedLines: 2 },
+      issues: [
+        {
+          rule: 'unparseable-artifact',
+          severity: 'warning',
+          message: 'Line 2 is not valid JSON (2 lines found broken; 2 lines over 1 MiB not parsed, only checked to open and close like a JSON value): every line of a JSON Lines file must be one complete JSON value.',
+          fix: 'Fix or remove line 2 (a value may not span lines), or re-export the file.',
+          line: 2
+        }
+      ]
+    })
+    // No broken line: the unchecked one is a fact, not a finding.
+    expect(await jsonl(`{"a":1}\n[${'1,'.repeat(MAX_PARSED_LINE / 2)}1]\n`)).toEqual({ facts: { format: 'jsonl', rows: 2, columnCount: 1, columns: 'a', uncheckedLines: 1 }, issues: [] })
+    // One broken line and one unchecked: no claim of a total.
+    expect((await jsonl(`${cut}\n${big}\n`)).issues.map((i) => i.message)).toEqual([
+      'Line 1 is not valid JSON (1 line found broken; 1 line over 1 MiB not parsed, only checked to open and close like a JSON value): every line of a JSON Lines file must be one complete JSON value.'
+    ])
   })
 
   test('a real JSON Lines file (iris, written by pandas)', async () => {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { sha256Of } from '../../src/hash/sha256.js'
+import { lfsOidOrSha256, sha256Of } from '../../src/hash/sha256.js'
 import { HashingSource } from '../../src/hash/hashing-source.js'
 import { BufferByteSource, FileByteSource, type ByteSource } from '../../src/util/byte-source.js'
 import { makeTree } from '../support/tree.js'
@@ -10,7 +10,8 @@ const digest = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 
 describe('streaming SHA-256', () => {
   // Sizes around the 4 MiB chunk boundary exercise the double-buffered loop's edges.
-  const sizes = [0, 1, 4 * 1024 * 1024 - 1, 4 * 1024 * 1024, 4 * 1024 * 1024 + 1, 9 * 1024 * 1024 + 3]
+  // Small sizes use buffers one byte larger than the file, so their end is one read.
+  const sizes = [0, 1, 1000, 4 * 1024 * 1024 - 1, 4 * 1024 * 1024, 4 * 1024 * 1024 + 1, 9 * 1024 * 1024 + 3]
   test.each(sizes)('file of %i bytes', async (size) => {
     const data = randomBytes(size)
     const root = await makeTree({})
@@ -30,6 +31,14 @@ describe('streaming SHA-256', () => {
     expect(await sha256Of(plain)).toBe(digest(data))
     expect(await sha256Of(inner)).toBe(digest(data))
   })
+})
+
+test('lfsOidOrSha256: a Git LFS pointer is its oid and size (the object is elsewhere); anything else its SHA-256', async () => {
+  const oid = 'a'.repeat(64)
+  const pointer = Buffer.from(`version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize 12345\n`)
+  expect(await lfsOidOrSha256(new BufferByteSource(pointer))).toEqual({ sha256: oid, size: 12345, lfs: true })
+  const data = Buffer.from('not a pointer\n')
+  expect(await lfsOidOrSha256(new BufferByteSource(data))).toEqual({ sha256: digest(data), size: data.length, lfs: false })
 })
 
 describe('HashingSource: one pass for inspection and digest', () => {

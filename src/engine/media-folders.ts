@@ -4,8 +4,7 @@ import type { Artifact, ChangeType } from '../types.js'
 import type { Candidate } from '../discover/types.js'
 import type { ByteSource } from '../util/byte-source.js'
 import type { TreeReader } from '../verify/tree-reader.js'
-import { sha256Of } from '../hash/sha256.js'
-import { LFS_POINTER_MAX_SIZE, parseLfsPointer } from '../identify/lfs.js'
+import { lfsOidOrSha256 } from '../hash/sha256.js'
 import { byCodeUnit } from '../util/compare.js'
 
 /**
@@ -30,8 +29,6 @@ const MEDIA_DIR = /^(test|testing|images?|imgs|pictures|photos|audio|audios|wavs
 /** Folders whose pictures are documentation, web assets or test fixtures, never a dataset. */
 const NOT_DATA_DIR = /^(docs?|documentation|assets|static|public|site|website|www|\.github|node_modules|fixtures|__fixtures__|snapshots|__snapshots__|screenshots|__screenshots__|icons)$/i
 export const MIN_MEDIA_ONLY_FILES = 20
-/** Small files are hashed from one read; `sha256Of` double-buffers 8 MiB per call. */
-const SMALL_FILE = 1 << 20
 
 export interface MediaFolderKey {
   /** The record's path: the deepest data or media folder above the file. */
@@ -63,12 +60,7 @@ export interface MediaDigest {
 }
 
 export async function mediaDigest(src: ByteSource): Promise<MediaDigest> {
-  if (src.size <= LFS_POINTER_MAX_SIZE) {
-    const pointer = parseLfsPointer(await src.read(0, src.size), src.size)
-    if (pointer?.ok) return { sha256: pointer.pointer.oid, size: pointer.pointer.size, lfs: true }
-  }
-  if (src.size <= SMALL_FILE) return { sha256: createHash('sha256').update(await src.read(0, src.size)).digest('hex'), size: src.size, lfs: false }
-  return { sha256: await sha256Of(src), size: src.size, lfs: false }
+  return lfsOidOrSha256(src)
 }
 
 /** A scanned file as the engine has it after identify/inspect/hash. */

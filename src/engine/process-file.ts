@@ -2,8 +2,7 @@ import type { Artifact, Dependency, Finding } from '../types.js'
 import type { Candidate, OpenedSource } from '../discover/types.js'
 import { identify } from '../identify/identify.js'
 import { HashingSource } from '../hash/hashing-source.js'
-import { sha256Of } from '../hash/sha256.js'
-import { LFS_POINTER_MAX_SIZE, parseLfsPointer } from '../identify/lfs.js'
+import { lfsOidOrSha256 } from '../hash/sha256.js'
 import { INSPECTORS, type Inspector } from '../inspect/registry.js'
 import type { DeclaredDependency, Facts, InspectResult, Issue } from '../inspect/types.js'
 import { codeScannerFor, MANIFEST_PARSERS } from '../inventory/registry.js'
@@ -116,9 +115,8 @@ async function analyse(candidate: Candidate, src: OpenedSource, env: FileEnv): P
 async function baseDigest(candidate: Candidate): Promise<Artifact['previous'] | null> {
   const base = await candidate.openBase!()
   try {
-    const pointer = parseLfsPointer(await base.read(0, LFS_POINTER_MAX_SIZE), base.size)
-    if (pointer?.ok) return { sha256: pointer.pointer.oid, size: pointer.pointer.size }
-    return { sha256: await sha256Of(base), size: base.size }
+    const { sha256, size } = await lfsOidOrSha256(base)
+    return { sha256, size }
   } catch {
     return null
   } finally {

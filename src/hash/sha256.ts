@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { LFS_POINTER_MAX_SIZE, parseLfsPointer } from '../identify/lfs.js'
 import type { ByteSource } from '../util/byte-source.js'
 
 const CHUNK = 4 << 20
@@ -15,7 +16,9 @@ export async function sha256Of(src: ByteSource): Promise<string> {
     return hash.digest('hex')
   }
   const readInto = src.readInto.bind(src)
-  const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)] as const
+  // a small file needs no 4 MiB buffers (one byte more than the file, so its end is seen in one read)
+  const size = Math.min(CHUNK, src.size + 1)
+  const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)] as const
   let position = 0
   let turn = 0
   let pending = readInto(buffers[0], 0)
@@ -25,8 +28,17 @@ export async function sha256Of(src: ByteSource): Promise<string> {
     const current = buffers[turn]!
     position += n
     turn ^= 1
-    pending = n < CHUNK ? Promise.resolve(0) : readInto(buffers[turn]!, position)
-    hash.update(n === CHUNK ? current : current.subarray(0, n))
+    pending = n < size ? Promise.resolve(0) : readInto(buffers[turn]!, position)
+    hash.update(n === size ? current : current.subarray(0, n))
   }
   return hash.digest('hex')
+}
+
+/** A file's identity digest: a Git LFS pointer's oid (its content is elsewhere and never fetched), else the SHA-256 of its bytes. */
+export async function lfsOidOrSha256(src: ByteSource): Promise<{ sha256: string; size: number; lfs: boolean }> {
+  if (src.size <= LFS_POINTER_MAX_SIZE) {
+    const pointer = parseLfsPointer(await src.read(0, src.size), src.size)
+    if (pointer?.ok) return { sha256: pointer.pointer.oid, size: pointer.pointer.size, lfs: true }
+  }
+  return { sha256: await sha256Of(src), size: src.size, lfs: false }
 }

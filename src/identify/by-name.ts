@@ -50,7 +50,11 @@ const EXT: Record<string, NameHint> = {
   '.arrows': { kind: 'dataset', formats: ['arrow-stream'], nominal: 'arrow-stream', strict: true }
 }
 
-/** Zarr metadata, by exact name (the chunk files beside it have no name of their own and stay unidentified). */
+/**
+ * Zarr metadata, by exact name: v2 arrays, groups, attributes and consolidated metadata; v3
+ * nodes (the one list of them; the chunk files beside them have no name of their own and stay
+ * unidentified). inspect/datasets/zarr.ts reads each by its name.
+ */
 const ZARR: NameHint = { kind: 'dataset', formats: ['zarr'], nominal: 'zarr', strict: false }
 const NAMES: Record<string, NameHint> = { '.zarray': ZARR, '.zgroup': ZARR, '.zattrs': ZARR, '.zmetadata': ZARR, 'zarr.json': ZARR }
 

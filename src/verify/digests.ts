@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Artifact } from '../types.js'
-import { sha256Of } from '../hash/sha256.js'
+import { lfsOidOrSha256 } from '../hash/sha256.js'
 import { LFS_POINTER_MAX_SIZE, parseLfsPointer } from '../identify/lfs.js'
 import type { TreeReader } from './tree-reader.js'
 
@@ -45,12 +45,9 @@ export class DigestCache {
     if (known) return { sha256: known, lfs: false }
     const src = await this.tree.open(relPath)
     try {
-      if (src.size <= LFS_POINTER_MAX_SIZE) {
-        const lfs = parseLfsPointer(await src.read(0, src.size), src.size)
-        if (lfs?.ok) return { sha256: lfs.pointer.oid, lfs: true }
-      }
-      this.hashed.push(relPath)
-      return { sha256: await sha256Of(src), lfs: false }
+      const { sha256, lfs } = await lfsOidOrSha256(src)
+      if (!lfs) this.hashed.push(relPath)
+      return { sha256, lfs }
     } finally {
       await src.close()
     }

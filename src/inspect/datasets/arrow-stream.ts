@@ -3,7 +3,7 @@ import type { InspectResult } from '../types.js'
 import { FormatError, guarded, newResult } from '../formats/common.js'
 import { FlatBuffer } from './flatbuffer.js'
 import { ARROW_FIX, CONTINUATION, HEADER, MAX_ARROW_METADATA, headerName, messagePrefix, readMessage, recordBatchRows, schemaColumns } from './arrow-ipc.js'
-import { StreamCursor } from './stream-cursor.js'
+import { ForwardReader } from '../../util/forward-reader.js'
 
 /**
  * Whether a file starts like an Arrow IPC stream (what Hugging Face `datasets` writes to
@@ -31,16 +31,16 @@ export function looksLikeArrowStream(head: Buffer): boolean {
  */
 export async function inspectArrowStream(src: ByteSource): Promise<InspectResult> {
   return guarded('Arrow stream', newResult('arrow-stream'), async (r) => {
-    const cur = new StreamCursor(src.stream())
+    const cur = new ForwardReader(src.stream())
     try {
       let batches = 0
       let dictionaries = 0
       let rows = 0n
       for (let n = 1; ; n++) {
         const at = cur.position
-        const first = await cur.take(4)
+        const first = await cur.read(4)
         if (first.length === 0) break // pyarrow always writes the end marker; an older writer may not
-        const prefix = messagePrefix(first.length === 4 && first.readUInt32LE(0) === CONTINUATION ? Buffer.concat([first, await cur.take(4)]) : first)
+        const prefix = messagePrefix(first.length === 4 && first.readUInt32LE(0) === CONTINUATION ? Buffer.concat([first, await cur.read(4)]) : first)
         if (!prefix) throw new FormatError(`Arrow message ${n} at byte ${at}: the file ends inside the message's length prefix (truncated file).`, ARROW_FIX, at)
         if (prefix.length === 0) break // end-of-stream marker
         const left = src.size - cur.position
@@ -48,7 +48,7 @@ export async function inspectArrowStream(src: ByteSource): Promise<InspectResult
           throw new FormatError(`Arrow message ${n} at byte ${at} claims ${prefix.length} bytes of metadata, but only ${left} bytes follow (truncated file or not an Arrow stream).`, ARROW_FIX, at)
         }
         if (prefix.length > MAX_ARROW_METADATA) throw new FormatError(`Arrow message ${n} at byte ${at} has ${prefix.length} bytes of metadata, over ModelGate's ${MAX_ARROW_METADATA}-byte bound.`, ARROW_FIX, at)
-        const fb = new FlatBuffer(await cur.take(prefix.length), `Arrow message ${n}`, ARROW_FIX, at + prefix.prefix)
+        const fb = new FlatBuffer(await cur.read(prefix.length), `Arrow message ${n}`, ARROW_FIX, at + prefix.prefix)
         const message = readMessage(fb)
         if ((n === 1) !== (message.headerType === HEADER.schema)) {
           throw new FormatError(`Arrow message ${n} at byte ${at} is a ${headerName(message.headerType)}; a stream has exactly one Schema, first.`, ARROW_FIX, at)

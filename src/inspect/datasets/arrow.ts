@@ -13,12 +13,20 @@ const TAIL = 10
 const BLOCK = 24
 /** Record batch headers read to count rows; past this many, rows are not counted. */
 export const MAX_BATCH_READS = 10_000
+/**
+ * Bytes of record batch headers read in all to count rows; past this, rows are not
+ * counted. Footer blocks may overlap, so without it 10,000 blocks could each re-read the
+ * same 16 MiB (minutes of reading). Real headers take tens of bytes per column, so
+ * 10,000 batches of a hundred-column table fit.
+ */
+export const MAX_BATCH_METADATA_TOTAL = 64 * 1024 * 1024
 
 /**
  * Arrow IPC file format (and Feather v2, the same bytes): the footer at the end names
  * the schema and where each record batch is; each batch's message header is read for
- * its row count (up to MAX_BATCH_READS of them). Bodies are never read.
- * Facts: `columnCount`, `columns`, `recordBatches`, `rows` (or `rowsCounted: false`).
+ * its row count (up to MAX_BATCH_READS of them, MAX_BATCH_METADATA_TOTAL bytes in all).
+ * Bodies are never read. Facts: `columnCount`, `columns`, `recordBatches`, `rows` (or
+ * `rowsCounted: false` past either bound).
  */
 export async function inspectArrowFile(src: ByteSource): Promise<InspectResult> {
   return guarded('Arrow', newResult('arrow'), async (r) => {
@@ -43,21 +51,32 @@ export async function inspectArrowFile(src: ByteSource): Promise<InspectResult> 
       return
     }
     let rows = 0n
+    const budget = { left: MAX_BATCH_METADATA_TOTAL }
     for (let i = 0; i < batches.length; i++) {
       const at = batches.start + BLOCK * i
-      rows += await batchRows(src, i + 1, fb.i64(at, 'block offset'), fb.i32(at + 8, 'block metadata length'), fb.i64(at + 16, 'block body length'), dataEnd)
+      const batch = await batchRows(src, i + 1, fb.i64(at, 'block offset'), fb.i32(at + 8, 'block metadata length'), fb.i64(at + 16, 'block body length'), dataEnd, budget)
+      if (batch === null) {
+        r.facts.rowsCounted = false
+        return
+      }
+      rows += batch
     }
     r.facts.rows = Number(rows)
   })
 }
 
-/** Reads one record batch's message header (never its body) for its row count. */
-async function batchRows(src: ByteSource, n: number, offset: bigint, metaLength: number, bodyLength: bigint, dataEnd: number): Promise<bigint> {
+/**
+ * Reads one record batch's message header (never its body) for its row count, or
+ * returns null when the header would overrun what is left of the `budget` of bytes.
+ */
+async function batchRows(src: ByteSource, n: number, offset: bigint, metaLength: number, bodyLength: bigint, dataEnd: number, budget: { left: number }): Promise<bigint | null> {
   const end = offset + BigInt(metaLength) + bodyLength
   if (offset < BigInt(LEAD) || metaLength < 8 || bodyLength < 0n || end > BigInt(dataEnd)) {
     throw new FormatError(`Record batch ${n} claims bytes ${offset}..${end} (${metaLength} of metadata, ${bodyLength} of body), outside the ${dataEnd} bytes of data before the footer: truncated file or corrupt footer.`, ARROW_FIX)
   }
   if (metaLength > MAX_ARROW_METADATA) throw new FormatError(`Record batch ${n} has ${metaLength} bytes of metadata, over ModelGate's ${MAX_ARROW_METADATA}-byte bound.`, ARROW_FIX, Number(offset))
+  if (metaLength > budget.left) return null
+  budget.left -= metaLength
   const at = Number(offset)
   const block = await readExact(src, at, metaLength, `record batch ${n}'s header`)
   const prefix = messagePrefix(block)

@@ -6,11 +6,15 @@ import { columnList, MAX_LISTED_COLUMNS } from './columns.js'
 const LF = 0x0a
 /** Lines up to this long are parsed as JSON; longer ones are only checked to open and close like a JSON value. */
 export const MAX_PARSED_LINE = 1024 * 1024
+const MAX_PARSED_LINE_TEXT = `${MAX_PARSED_LINE / (1024 * 1024)} MiB`
 
 /**
  * JSON Lines, in the one streaming pass that also hashes the file: `rows` (non-empty
- * lines), the first record's top-level keys as `columns`, and every line checked to be
- * JSON. A broken line is a warning naming the first one, with `invalidLines` counting them.
+ * lines), the first record's top-level keys as `columns`, and every line up to
+ * MAX_PARSED_LINE parsed as JSON. A longer line is not held in memory: one that opens and
+ * closes like a JSON object, array or string is counted in `uncheckedLines` (its inside
+ * was not checked), any other is broken. A broken line is a warning naming the first one,
+ * with `invalidLines` counting them.
  */
 export async function inspectJsonl(src: ByteSource): Promise<InspectResult> {
   return guarded('JSON Lines', newResult('jsonl'), async (r) => {
@@ -24,18 +28,26 @@ export async function inspectJsonl(src: ByteSource): Promise<InspectResult> {
     }
     if (out.firstInvalidLine !== null) {
       r.facts.invalidLines = out.invalidLines
-      const others = out.invalidLines > 1 ? ` (${out.invalidLines} lines are broken in all)` : ''
       r.issues.push({
         ...issue(
           'unparseable-artifact',
           'warning',
-          `Line ${out.firstInvalidLine} is not valid JSON${others}: every line of a JSON Lines file must be one complete JSON value.`,
+          `Line ${out.firstInvalidLine} is not valid JSON${tally(out)}: every line of a JSON Lines file must be one complete JSON value.`,
           `Fix or remove line ${out.firstInvalidLine} (a value may not span lines), or re-export the file.`
         ),
         line: out.firstInvalidLine
       })
     }
+    if (out.uncheckedLines > 0) r.facts.uncheckedLines = out.uncheckedLines
   })
+}
+
+/** How many lines are broken, claiming a total only when every line was parsed. */
+function tally(out: JsonlSummary): string {
+  if (out.uncheckedLines > 0) {
+    return ` (${plural(out.invalidLines, 'line')} found broken; ${plural(out.uncheckedLines, 'line')} over ${MAX_PARSED_LINE_TEXT} not parsed, only checked to open and close like a JSON value)`
+  }
+  return out.invalidLines > 1 ? ` (${out.invalidLines} lines are broken in all)` : ''
 }
 
 export interface JsonlSummary {
@@ -43,6 +55,8 @@ export interface JsonlSummary {
   keys: { count: number; names: string[] } | null
   invalidLines: number
   firstInvalidLine: number | null
+  /** Lines over MAX_PARSED_LINE that look like a JSON value at their ends but were not parsed. */
+  uncheckedLines: number
 }
 
 /** Splits the stream into lines with a bounded buffer: a line over MAX_PARSED_LINE keeps only its first and last non-blank bytes. */
@@ -57,6 +71,7 @@ export class JsonlScanner {
   private keys: JsonlSummary['keys'] = null
   private invalid = 0
   private firstInvalid: number | null = null
+  private unchecked = 0
 
   push(chunk: Buffer): void {
     let start = 0
@@ -70,7 +85,7 @@ export class JsonlScanner {
 
   end(): JsonlSummary {
     if (this.partBytes > 0 || this.oversized) this.endLine()
-    return { rows: this.rows, keys: this.keys, invalidLines: this.invalid, firstInvalidLine: this.firstInvalid }
+    return { rows: this.rows, keys: this.keys, invalidLines: this.invalid, firstInvalidLine: this.firstInvalid, uncheckedLines: this.unchecked }
   }
 
   private add(piece: Buffer): void {
@@ -104,9 +119,8 @@ export class JsonlScanner {
     this.line++
     if (this.oversized) {
       this.rows++
-      const closes = (this.firstByte === 0x7b && this.lastByte === 0x7d) || (this.firstByte === 0x5b && this.lastByte === 0x5d)
-      if (!closes) this.bad()
-      if (this.rows === 1) this.keys = null
+      if (CLOSERS.get(this.firstByte) === this.lastByte) this.unchecked++
+      else this.bad()
     } else {
       let text = (this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.partBytes)).toString('utf8')
       if (this.line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1)
@@ -134,6 +148,17 @@ export class JsonlScanner {
     this.invalid++
     this.firstInvalid ??= this.line
   }
+}
+
+/** What an oversized line's first non-blank byte must be matched by at its end: `{…}`, `[…]`, `"…"`. */
+const CLOSERS = new Map([
+  [0x7b, 0x7d],
+  [0x5b, 0x5d],
+  [0x22, 0x22]
+])
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`
 }
 
 function blank(b: number): boolean {

@@ -2,7 +2,7 @@ import type { ByteSource } from '../../util/byte-source.js'
 import type { InspectResult } from '../types.js'
 import { FormatError, guarded, newResult } from '../formats/common.js'
 import { maskedCrc32c } from './crc32c.js'
-import { StreamCursor } from './stream-cursor.js'
+import { ForwardReader } from '../../util/forward-reader.js'
 
 const FIX = 'Re-write the file with tf.io.TFRecordWriter (or re-download it); it is truncated or is not a TFRecord file.'
 /** uint64 length, uint32 masked CRC-32C of the length. */
@@ -22,12 +22,12 @@ export function looksLikeTfrecord(head: Buffer): boolean {
  */
 export async function inspectTfrecord(src: ByteSource): Promise<InspectResult> {
   return guarded('TFRecord', newResult('tfrecord'), async (r) => {
-    const cur = new StreamCursor(src.stream())
+    const cur = new ForwardReader(src.stream())
     try {
       let records = 0
       for (;;) {
         const at = cur.position
-        const header = await cur.take(HEADER)
+        const header = await cur.read(HEADER)
         if (header.length === 0) break
         const n = records + 1
         if (header.length < HEADER) throw new FormatError(`TFRecord record ${n} at byte ${at}: the file ends inside the record's ${HEADER}-byte header (truncated file).`, FIX, at)

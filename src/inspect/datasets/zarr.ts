@@ -3,13 +3,12 @@ import type { ByteSource } from '../../util/byte-source.js'
 import type { Facts, InspectResult } from '../types.js'
 import { FormatError, guarded, isRecord, newResult, readExact, truncate } from '../formats/common.js'
 
-/** Zarr metadata files, by name: v2 arrays, groups, attributes and consolidated metadata; v3 nodes. */
-export const ZARR_NAMES = ['.zarray', '.zgroup', '.zattrs', '.zmetadata', 'zarr.json'] as const
 const MAX_METADATA = 16 * 1024 * 1024
 const FIX = 'Re-write the store with zarr (or re-download it); the metadata file is not valid Zarr metadata. If it is not Zarr metadata at all, rename it.'
 
 /**
- * Zarr metadata (the chunks beside it are data, never read): `zarr_format`, `node_type`,
+ * Zarr metadata (the chunks beside it are data, never read), one file of those
+ * identify/by-name.ts routes here by name: `zarr_format`, `node_type`,
  * and for arrays `shape`, `chunks`, `dtype` (v2) or `data_type` (v3), the compressor or
  * codecs. Shapes are comma-separated dimensions (`100,200`).
  */

@@ -1,4 +1,5 @@
 import type { ByteSource } from '../../util/byte-source.js'
+import { ForwardReader } from '../../util/forward-reader.js'
 import { FormatError, truncate } from './common.js'
 
 /**
@@ -75,61 +76,14 @@ export class SourceTarInput implements TarInput {
   }
 }
 
-/** A forward-only stream (e.g. gunzip output). */
-export class StreamTarInput implements TarInput {
-  pos = 0
-  private pending: Buffer = Buffer.alloc(0)
-  private done = false
-  private readonly it: AsyncIterator<Buffer>
-  constructor(chunks: AsyncIterable<Buffer>) {
-    this.it = chunks[Symbol.asyncIterator]()
-  }
-  private async fill(): Promise<boolean> {
-    if (this.done) return false
-    const r = await this.it.next()
-    if (r.done) {
-      this.done = true
-      return false
-    }
-    this.pending = this.pending.length === 0 ? r.value : Buffer.concat([this.pending, r.value])
-    return true
-  }
-  /** The next n bytes (fewer at end of input) without consuming them. */
-  async peek(n: number): Promise<Buffer> {
-    while (this.pending.length < n && (await this.fill()));
-    return this.pending.subarray(0, n)
-  }
-  async read(n: number): Promise<Buffer> {
-    while (this.pending.length < n && (await this.fill()));
-    const out = this.pending.subarray(0, n)
-    this.pending = this.pending.subarray(out.length)
-    this.pos += out.length
-    return out
+/** A forward-only stream (e.g. gunzip output): a ForwardReader that speaks TarInput. */
+export class StreamTarInput extends ForwardReader implements TarInput {
+  get pos(): number {
+    return this.position
   }
   async skipTo(to: number): Promise<boolean> {
-    while (this.pos < to) {
-      if (this.pending.length === 0 && !(await this.fill())) return false
-      const k = Math.min(this.pending.length, to - this.pos)
-      this.pending = this.pending.subarray(k)
-      this.pos += k
-    }
-    return true
-  }
-  async *chunks(n: number): AsyncIterable<Buffer> {
-    const end = this.pos + n
-    while (this.pos < end) {
-      if (this.pending.length === 0 && !(await this.fill())) return
-      const k = Math.min(this.pending.length, end - this.pos)
-      const c = this.pending.subarray(0, k)
-      this.pending = this.pending.subarray(k)
-      this.pos += k
-      yield c
-    }
-  }
-  /** Closes the underlying iterator (e.g. stops the gunzip). */
-  async close(): Promise<void> {
-    if (!this.done) await this.it.return?.()
-    this.done = true
+    const n = to - this.position
+    return n <= 0 || (await this.skip(n)) === n
   }
 }
 
