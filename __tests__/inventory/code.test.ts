@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { scanSource, codeLanguage } from '../../src/inventory/code/scan-code.js'
+import { findHubReferences } from '../../src/inventory/code/hub-references.js'
 import { tokenizePython } from '../../src/inventory/code/python-tokens.js'
 import { tokenizeJs } from '../../src/inventory/code/js-tokens.js'
 import { codeScannerFor } from '../../src/inventory/registry.js'
@@ -180,6 +181,38 @@ def from_pretrained(cls, name): ...
     expect(refs(found.dependencies)).toEqual(['5 huggingface/model e/f - open pkg:huggingface/e/f', `6 huggingface/model g/h ${SHA} pinned pkg:huggingface/g/h@${SHA}`])
     expect(brief(found.issues)).toEqual(['4 scan-incomplete note', '5 unpinned-hub-reference warning'])
     expect(found.issues[1]!.message).toContain('with a revision computed at run time (`get_rev()`), which cannot be checked')
+  })
+
+  test('constants shared from elsewhere (other notebook cells): used when the source does not bind the name, and must agree when it does', () => {
+    const shared = new Map([
+      ['MODEL', 'org/shared'],
+      ['REV', SHA],
+      ['OTHER', 'org/other'],
+      ['BRANCH', SHA]
+    ])
+    const src = `AutoModel.from_pretrained(MODEL, revision=REV)
+OTHER = "org/other"
+AutoModel.from_pretrained(OTHER)
+LOCAL = "org/local"
+AutoModel.from_pretrained(LOCAL)
+BRANCH = "main"
+AutoModel.from_pretrained("org/x", revision=BRANCH)
+`
+    const found = findHubReferences(src, 'python', (o) => src.slice(0, o).split('\n').length, shared)
+    expect(refs(found.dependencies)).toEqual([
+      // Set elsewhere, only used here.
+      `1 huggingface/model org/shared ${SHA} pinned pkg:huggingface/org/shared@${SHA}`,
+      // Bound here to the same value.
+      '3 huggingface/model org/other - open pkg:huggingface/org/other',
+      // Bound only here.
+      '5 huggingface/model org/local - open pkg:huggingface/org/local',
+      // Bound here to another value than elsewhere: not a constant, so the revision is computed.
+      '7 huggingface/model org/x - open pkg:huggingface/org/x'
+    ])
+    expect(found.issues.map((i) => `${i.line} ${i.rule}`)).toEqual(['3 unpinned-hub-reference', '5 unpinned-hub-reference', '7 unpinned-hub-reference'])
+    expect(found.issues[2]!.message).toContain('with a revision computed at run time (`BRANCH`), which cannot be checked')
+    // Without the shared constants, the same source cannot resolve MODEL.
+    expect(refs(findHubReferences(src, 'python', () => 1).dependencies).map((r) => r.split(' ')[2])).toEqual(['org/other', 'org/local', 'org/x'])
   })
 })
 

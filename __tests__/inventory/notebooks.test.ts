@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { parseNotebook, scanNotebookFile } from '../../src/inventory/code/notebook.js'
 import { codeScannerFor } from '../../src/inventory/registry.js'
 import { splitShellLine } from '../../src/inventory/code/shell-words.js'
-import { ipythonEscapes } from '../../src/inventory/code/ipython-lines.js'
+import { blankEscapes, ipythonEscapes } from '../../src/inventory/code/ipython-lines.js'
 import { BufferByteSource, type ByteSource } from '../../src/util/byte-source.js'
 import { scan } from '../../src/engine/scan.js'
 import { makeTree, writeTree } from '../support/tree.js'
@@ -27,6 +27,39 @@ const lines = (s: string): string[] => s.split(/(?<=\n)/)
 const code = (id: string, source: string | string[], extra: Record<string, unknown> = {}) => ({ cell_type: 'code', execution_count: null, id, metadata: {}, outputs: [], source: typeof source === 'string' ? lines(source) : source, ...extra })
 const PYTHON = { kernelspec: { display_name: 'Python 3 (ipykernel)', language: 'python', name: 'python3' }, language_info: { name: 'python', version: '3.11.9' } }
 const notebook = (cells: unknown[], metadata: unknown = PYTHON) => ({ cells, metadata, nbformat: 4, nbformat_minor: 5 })
+
+/**
+ * The characters that string searches (`indexOf`, `includes`) went through and
+ * `charCodeAt` (the tokenizers' reads) took while `run` ran: its work, counted
+ * rather than timed, so a test can bound it.
+ */
+async function work<T>(run: () => T | Promise<T>): Promise<{ result: T; chars: number }> {
+  let chars = 0
+  const { indexOf, includes, charCodeAt } = String.prototype
+  // From where the search starts to the end of the match, or of the string when there is none.
+  const searched = (s: string, needle: string, from = 0) => {
+    const start = Math.max(0, from)
+    const at = indexOf.call(s, needle, start)
+    chars += Math.max(0, (at < 0 ? s.length : at + needle.length) - start)
+    return at
+  }
+  String.prototype.indexOf = function (this: string, needle: string, from?: number) {
+    return searched(this, needle, from)
+  }
+  String.prototype.includes = function (this: string, needle: string, from?: number) {
+    return searched(this, needle, from) >= 0
+  }
+  String.prototype.charCodeAt = function (this: string, at: number) {
+    chars++
+    return charCodeAt.call(this, at)
+  }
+  try {
+    const result = await run()
+    return { result, chars }
+  } finally {
+    Object.assign(String.prototype, { indexOf, includes, charCodeAt })
+  }
+}
 
 /** The notebook of the main test; its line numbers are checked against the file below. */
 const TRAIN = notebook([
@@ -231,6 +264,34 @@ describe('notebooks: installs, hub references and lines of the .ipynb', () => {
     ])
   })
 
+  test('cells share one namespace: a constant from any cell resolves, also in a cell that opens with a docstring; a name set differently in two cells is each one\'s own', async () => {
+    const text = jupyter(
+      notebook([
+        code('doc', '"""Load the model."""\nm = AutoModel.from_pretrained(MODEL_ID, revision=REV)\n'),
+        code('paren', '(tok := AutoTokenizer.from_pretrained(MODEL_ID))\n'),
+        code('a', 'NAME = "org/a"\nAutoModel.from_pretrained(NAME)  # a\n'),
+        code('b', 'NAME = "org/b"\nAutoModel.from_pretrained(NAME)  # b\n'),
+        code('neither', 'AutoModel.from_pretrained(NAME)  # neither\n'),
+        code('constants', `MODEL_ID = "org/name"\nREV = "${SHA}"\n`)
+      ])
+    )
+    const at = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1
+    const result = await parseNotebook(text, { path: 'nb.ipynb' })
+    expect(result.dependencies!.map((d) => `${d.line} ${d.name} ${d.version ?? '-'}`)).toEqual([
+      `${at('revision=REV')} org/name ${SHA}`,
+      `${at('(tok :=')} org/name -`,
+      `${at('# a')} org/a -`,
+      `${at('# b')} org/b -`
+    ])
+    expect(brief(result.issues)).toEqual([
+      `${at('(tok :=')} unpinned-hub-reference warning`,
+      `${at('# a')} unpinned-hub-reference warning`,
+      `${at('# b')} unpinned-hub-reference warning`,
+      // Set to two values, NAME is no constant of the notebook.
+      `${at('# neither')} scan-incomplete note`
+    ])
+  })
+
   test('kernels: JavaScript notebooks are scanned as JS, R notebooks not at all; nbformat 3 worksheets are read', async () => {
     const js = jupyter(notebook([code('js', "const p = await pipeline('sentiment-analysis', 'Xenova/bert')\n")], { kernelspec: { display_name: 'Deno', language: 'typescript', name: 'deno' }, language_info: { name: 'typescript' } }))
     expect((await parseNotebook(js, { path: 'a.ipynb' })).dependencies!.map((d) => `${d.line} ${d.name}`)).toEqual(['10 Xenova/bert'])
@@ -372,6 +433,13 @@ describe('hostile and malformed notebooks: a clear finding, never a throw', () =
     expect(words("pip install {pkg} '{x}' \"{{y}}\" 'unterminated")).toEqual([['pip', 'install', '{pkg}~', '{x}~', '{{y}}', 'unterminated']])
   })
 
+  test('escaped lines are blanked to spaces, line ends kept, so offsets stay where they were', () => {
+    const cell = '%%time\r\n!pip install a \\\r\n  b\r\nx = 1\n%pip install c\n'
+    const blanked = blankEscapes(cell, ipythonEscapes(cell, 8), 8)
+    expect(blanked).toBe(`${' '.repeat(6)}\r\n${' '.repeat(16)}\r\n${' '.repeat(3)}\r\nx = 1\n${' '.repeat(14)}\n`)
+    expect(blankEscapes('x = 1\n', [])).toBe('x = 1\n')
+  })
+
   test('IPython escapes start logical lines only: not inside brackets, strings or continuations', () => {
     const cell = 'x = (a\n     %b)\ns = """\n!not\n"""\ny = 1 + \\\n  !z\n  !pip install a \\\n  b\nv = %timeit f()\nw = !ls\nq != 1\n'
     expect(ipythonEscapes(cell).map((e) => [e.kind, e.magic, cell.slice(e.from, e.to)])).toEqual([
@@ -379,6 +447,33 @@ describe('hostile and malformed notebooks: a clear finding, never a throw', () =
       ['magic', 'timeit', 'v = %timeit f()'],
       ['shell', '', 'w = !ls']
     ])
+  })
+})
+
+describe('work bounds: hostile cells cost work in proportion to their size', () => {
+  test('a triple-quoted string is searched once for its end, not once per line; never closed, it ends the search', async () => {
+    const unclosed = `!pip install a\nx = 1\ns = """\n${'!pip install not-a-command\n'.repeat(4000)}`
+    const open = await work(() => ipythonEscapes(unclosed))
+    expect(open.result.map((e) => unclosed.slice(e.from, e.to))).toEqual(['!pip install a'])
+    // Every character searched at most once (searching again from each line was 4000 times the cell).
+    expect(open.chars).toBeLessThanOrEqual(unclosed.length)
+    const closed = `${'s = """\n!no\n!no\n""" + (\n!no\n)\n!ls\n'.repeat(2000)}!pip install b`
+    const strings = await work(() => ipythonEscapes(closed))
+    expect(strings.result.map((e) => closed.slice(e.from, e.to))).toEqual([...Array(2000).fill('!ls'), '!pip install b'])
+    expect(strings.chars).toBeLessThanOrEqual(closed.length)
+  })
+
+  test('constants shared by every cell: four times the cells and constants, four times the work (not sixteen)', async () => {
+    const sized = (n: number) =>
+      jupyter(notebook([code('constants', Array.from({ length: n }, (_, k) => `C${k} = "org/m${k}"\n`)), ...Array.from({ length: n }, (_, k) => code(`c${k}`, `m = AutoModel.from_pretrained(C${k})\n`)), code('none', 'x = 1\n')]))
+    const small = await work(() => parseNotebook(sized(100), { path: 'x.ipynb' }))
+    const large = await work(() => parseNotebook(sized(400), { path: 'x.ipynb' }))
+    // Every cell resolves its constant, on its own line of the file.
+    const text = sized(400)
+    const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1
+    expect(large.result.dependencies!.length).toBe(400)
+    expect([0, 399].map((k) => large.result.dependencies![k === 0 ? 0 : 399]).map((d) => `${d!.line} ${d!.name}`)).toEqual([`${lineOf('(C0)')} org/m0`, `${lineOf('(C399)')} org/m399`])
+    expect(large.chars).toBeLessThan(4.5 * small.chars)
   })
 })
 

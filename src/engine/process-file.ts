@@ -1,4 +1,5 @@
 import type { Artifact, Dependency, Finding } from '../types.js'
+import { messageWithOffset } from '../inspect/issue-text.js'
 import type { Candidate, OpenedSource } from '../discover/types.js'
 import { identify } from '../identify/identify.js'
 import { HashingSource } from '../hash/hashing-source.js'
@@ -155,6 +156,5 @@ function related(tree: TreeReader | undefined): { readRelated?: IncludeReader } 
 }
 
 function toFinding(path: string, issue: Issue): Finding {
-  const where = issue.offset !== undefined && !issue.message.includes(`byte ${issue.offset}`) ? ` (at byte ${issue.offset})` : ''
-  return { rule: issue.rule, severity: issue.severity, path, line: issue.line ?? null, message: issue.message + where, fix: issue.fix }
+  return { rule: issue.rule, severity: issue.severity, path, line: issue.line ?? null, message: messageWithOffset(issue), fix: issue.fix }
 }

@@ -1,3 +1,4 @@
+import { messageWithOffset } from '../inspect/issue-text.js'
 import type { Issue } from '../inspect/types.js'
 import type { HubFailure } from './http.js'
 import type { HubKind } from './repo-info.js'
@@ -89,8 +90,7 @@ export function overBudget(w: RefWords, commit: string, file: string, size: numb
 
 /** What the local parsers found in a Hub file, on the line of the code that loads it. */
 export function inFile(w: RefWords, commit: string, file: string, issue: Issue): Issue {
-  const where = issue.offset !== undefined && !issue.message.includes(`byte ${issue.offset}`) ? ` (at byte ${issue.offset})` : ''
-  return { rule: issue.rule, severity: issue.severity, message: `In ${file} of ${at(w, commit)} on the Hugging Face Hub, which this code loads: ${issue.message}${where}`, fix: issue.fix }
+  return { rule: issue.rule, severity: issue.severity, message: `In ${file} of ${at(w, commit)} on the Hugging Face Hub, which this code loads: ${messageWithOffset(issue)}`, fix: issue.fix }
 }
 
 export function missingFile(w: RefWords, commit: string, call: string, file: string): Issue {

@@ -19,18 +19,24 @@ export interface CodeFindings {
 /** Words without which a file cannot hold a reference: most files are skipped before tokenizing. */
 const TRIGGER = /from_pretrained|hf_hub_download|snapshot_download|hf_hub_url|load_dataset|pipeline|SentenceTransformer|CrossEncoder|SparseEncoder|LLM\s*\(|hub\s*\.\s*load|hf[-_]hub:|trust_remote_code|downloadFile|snapshotDownload/
 
+/** Whether the source may hold a hub reference at all (a cheap test before any tokenizing). */
+export function mayHoldHubReference(text: string): boolean {
+  return TRIGGER.test(text)
+}
+
 /**
  * Hub references in one piece of source: calls that pull a model, dataset or
  * Space (or a torch.hub repository) at run time, with string-literal ids (or
  * module constants holding one). `lineOf` maps offsets to file lines (notebook
- * cells map into the .ipynb).
+ * cells map into the .ipynb). `shared` are constants of the whole namespace
+ * (all cells of a notebook); a name the source binds itself must agree with them.
  */
-export function findHubReferences(text: string, language: Language, lineOf: (offset: number) => number): CodeFindings {
+export function findHubReferences(text: string, language: Language, lineOf: (offset: number) => number, shared?: ReadonlyMap<string, string>): CodeFindings {
   const out: CodeFindings = { dependencies: [], issues: [], truncated: false }
-  if (!TRIGGER.test(text)) return out
+  if (!mayHoldHubReference(text)) return out
   const { tokens, truncated } = language === 'python' ? tokenizePython(text) : tokenizeJs(text)
   out.truncated = truncated
-  const constants = stringConstants(tokens, language)
+  const constants = constantLookup(stringBindings(tokens, language), shared)
   const names = language === 'python' ? PYTHON_HUB_NAMES : JS_HUB_NAMES
   const calls = findCalls(tokens, (n) => names.has(n), language === 'python')
   const described = new Map<number, Described>()
@@ -52,16 +58,34 @@ interface Described {
   pinned: boolean
 }
 
+/** The string a name holds, if it is a constant. */
+type Constants = (name: string) => string | undefined
+
+/**
+ * The source's bindings with the shared constants as if assigned before them: a
+ * name bound here must agree with the shared value. A lookup, not a merged copy,
+ * so a notebook cell costs nothing per constant of the other cells.
+ */
+function constantLookup(own: ReadonlyMap<string, string | null>, shared?: ReadonlyMap<string, string>): Constants {
+  return (name) => {
+    const mine = own.get(name)
+    const theirs = shared?.get(name)
+    if (mine === undefined) return theirs
+    return mine !== null && (theirs === undefined || theirs === mine) ? mine : undefined
+  }
+}
+
 /** A literal, a module constant, or the expression that computes it. */
-function resolve(v: Value | undefined, constants: Map<string, string>): Resolved {
+function resolve(v: Value | undefined, constants: Constants): Resolved {
   if (!v || v.kind === 'none') return null
   if (v.kind === 'string') return v.dynamic ? { dynamic: 'an f-string/template' } : { value: v.value }
-  if (v.kind === 'expr' && v.name && constants.has(v.name)) return { value: constants.get(v.name)! }
+  const constant = v.kind === 'expr' && v.name ? constants(v.name) : undefined
+  if (constant !== undefined) return { value: constant }
   if (v.kind === 'expr') return { dynamic: v.text }
   return { dynamic: v.kind }
 }
 
-function reference(call: Call, hub: HubCall, constants: Map<string, string>, lineOf: (o: number) => number, out: CodeFindings): Described | null {
+function reference(call: Call, hub: HubCall, constants: Constants, lineOf: (o: number) => number, out: CodeFindings): Described | null {
   const callText = call.callee.join('.')
   const id = resolve(hub.id, constants)
   const idLine = lineOf(hub.id?.at ?? call.at)
@@ -197,6 +221,13 @@ function calleeAt(tokens: Token[], k: number): string {
  * brackets, JS `const|let|var NAME = 'x'`. Lets `from_pretrained(MODEL_ID, revision=REV)` resolve.
  */
 export function stringConstants(tokens: Token[], language: Language): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const [k, v] of stringBindings(tokens, language)) if (v !== null) out.set(k, v)
+  return out
+}
+
+/** Every name assigned at module level: its one string value, or null if it is bound to anything else or more than once differently. */
+function stringBindings(tokens: Token[], language: Language): Map<string, string | null> {
   const seen = new Map<string, string | null>()
   let depth = 0
   for (let i = 0; i < tokens.length; i++) {
@@ -217,7 +248,5 @@ export function stringConstants(tokens: Token[], language: Language): Map<string
     if (!single) seen.set(t.text, null)
     else seen.set(t.text, prior === undefined || prior === v.value ? v.value! : null)
   }
-  const out = new Map<string, string>()
-  for (const [k, v] of seen) if (v !== null) out.set(k, v)
-  return out
+  return seen
 }

@@ -128,7 +128,7 @@ async function pipInstall(args: ShellWord[], ctx: InstallContext): Promise<Insta
     add(t.endsWith('\\') ? `${t} ` : t, w)
   }
   if (lines.length === 0) return out
-  const parsed = await parseRequirementsText(`${lines.join('\n')}\n`, { path: ctx.path, ...(ctx.reader ? { reader: ctx.reader } : {}) })
+  const parsed = await parseRequirementsText(`${lines.join('\n')}\n`, { path: ctx.path, ...(ctx.reader ? { reader: ctx.reader } : {}), kind: `\`${ctx.label}\` command` })
   const lineOf = (synthetic: number | null | undefined): number | null => {
     const origin = synthetic ? origins[synthetic - 1] : undefined
     return origin ? ctx.lineOf(origin.start) : null
@@ -140,10 +140,9 @@ async function pipInstall(args: ShellWord[], ctx: InstallContext): Promise<Insta
     const cut = issue.rule !== 'scan-incomplete' && issue.line ? origins[issue.line - 1]?.cut : undefined
     out.issues.push({
       ...issue,
-      message: issue.message.replace('Cannot parse this requirements file:', `Cannot parse this \`${ctx.label}\` command:`) + (cut ? cutNote(origins[issue.line! - 1]!, 'pip') : ''),
-      fix: issue.fix
-        .replace(/ on line \d+/, line ? ` on line ${line}` : '')
-        .replace('so that the requirements file parses (the package manager would reject it too)', `so that pip accepts the \`${ctx.label}\` command (it rejects it as it is)`),
+      message: issue.message + (cut ? cutNote(origins[issue.line! - 1]!, 'pip') : ''),
+      // The parser's fix names a line of the joined arguments; this one names the notebook's.
+      ...(issue.rule === 'unparseable-artifact' ? { fix: `Fix the syntax${line ? ` on line ${line}` : ''} so that pip accepts the \`${ctx.label}\` command (it rejects it as it is).` } : {}),
       ...(line ? { line } : {})
     })
   }

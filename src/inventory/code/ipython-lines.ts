@@ -37,13 +37,12 @@ const ESCAPE = /[ \t]*(?:[A-Za-z_][\w.]*[ \t]*=[ \t]*)?(?:(!!?)(?!=)|%([A-Za-z_]
 export function ipythonEscapes(code: string, from = 0): Escape[] {
   const out: Escape[] = []
   let depth = 0
-  let triple: string | null = null
   let continued = false
   let pos = from
   const n = code.length
   while (pos < n) {
-    const lineEnd = endOfLine(code, pos)
-    if (depth === 0 && triple === null && !continued) {
+    let lineEnd = endOfLine(code, pos)
+    if (depth === 0 && !continued) {
       ESCAPE.lastIndex = pos
       const m = ESCAPE.exec(code)
       if (m) {
@@ -60,21 +59,17 @@ export function ipythonEscapes(code: string, from = 0): Escape[] {
     let i = pos
     while (i < lineEnd) {
       const c = code[i]!
-      if (triple !== null) {
-        const close = code.indexOf(triple, i)
-        if (close < 0 || close >= lineEnd) {
-          i = lineEnd
-          break
-        }
-        i = close + 3
-        triple = null
-        continue
-      }
       if (c === '#') break
       if (c === '"' || c === "'") {
-        if (code.startsWith(c.repeat(3), i)) {
-          triple = c.repeat(3)
-          i += 3
+        const triple = c.repeat(3)
+        if (code.startsWith(triple, i)) {
+          // One search per string, never one per line: an unclosed string would make that quadratic.
+          const close = code.indexOf(triple, i + 3)
+          // Never closed: the rest of the cell is inside it, so no line of it starts a logical line.
+          if (close < 0) return out
+          // Closed on a later line: the lines between are string, and that line goes on after the quotes.
+          i = close + 3
+          if (close >= lineEnd) lineEnd = endOfLine(code, i)
           continue
         }
         // One-line string: to its closing quote or the line end.
@@ -96,13 +91,19 @@ export function ipythonEscapes(code: string, from = 0): Escape[] {
 /** The code with the escaped lines blanked (newlines kept), so offsets and lines stay where they were. */
 export function blankEscapes(code: string, escapes: Escape[], header = 0): string {
   if (escapes.length === 0 && header === 0) return code
-  const chars = code.split('')
-  const blank = (a: number, b: number) => {
-    for (let i = a; i < b; i++) if (chars[i] !== '\n' && chars[i] !== '\r') chars[i] = ' '
+  // Slices, not an array of characters: cells can be tens of megabytes.
+  const parts: string[] = []
+  let kept = 0
+  const blank = (from: number, b: number) => {
+    const a = Math.max(from, kept)
+    if (b <= a) return
+    parts.push(code.slice(kept, a), code.slice(a, b).replace(/[^\r\n]/g, ' '))
+    kept = b
   }
   blank(0, header)
   for (const e of escapes) blank(e.from, e.to)
-  return chars.join('')
+  parts.push(code.slice(kept))
+  return parts.join('')
 }
 
 function endOfLine(code: string, from: number): number {

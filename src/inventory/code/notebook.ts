@@ -4,7 +4,7 @@ import { LFS_POINTER_MAX_SIZE, parseLfsPointer } from '../../identify/lfs.js'
 import type { IncludeReader } from '../include-reader.js'
 import { tooLarge, unresolved } from '../issues.js'
 import { MAX_NOTEBOOK_BYTES, readText } from '../text.js'
-import { findHubReferences, stringConstants } from './hub-references.js'
+import { findHubReferences, mayHoldHubReference, stringConstants } from './hub-references.js'
 import { inventoryInstall, installCommand, type InstallCommand } from './installs.js'
 import { blankEscapes, cellBody, ipythonEscapes } from './ipython-lines.js'
 import { readNotebook, type CodeCell } from './notebook-cells.js'
@@ -48,8 +48,8 @@ export async function parseNotebook(text: string, opts: NotebookOptions): Promis
   const issues: Issue[] = [...read.issues]
   const dependencies: DeclaredDependency[] = []
   let truncated = false
-  const scan = (code: string, language: 'python' | 'js', lineOf: (o: number) => number) => {
-    const found = findHubReferences(code, language, lineOf)
+  const scan = (code: string, language: 'python' | 'js', lineOf: (o: number) => number, constants?: ReadonlyMap<string, string>) => {
+    const found = findHubReferences(code, language, lineOf, constants)
     dependencies.push(...found.dependencies)
     issues.push(...found.issues)
     truncated ||= found.truncated
@@ -86,11 +86,10 @@ export async function parseNotebook(text: string, opts: NotebookOptions): Promis
       python.push({ cell, code: blankEscapes(cell.code, escapes, body.from) })
     }
     // Cells share one namespace: a constant set in one cell resolves ids in the others.
-    const constants = stringConstants(tokenizePython(python.map((p) => p.code).join('\n')).tokens, 'python')
-    for (const { cell, code } of python) {
-      const header = [...constants].filter(([name]) => code.includes(name)).map(([name, value]) => `${name} = ${JSON.stringify(value)}\n`).join('')
-      scan(header + code, 'python', (o) => cell.lineOf(Math.max(0, o - header.length)))
-    }
+    // Read once for the notebook (and only if a cell may use it), then looked up, never copied, per cell.
+    const hubCells = python.filter((p) => mayHoldHubReference(p.code))
+    const constants = hubCells.length ? stringConstants(tokenizePython(python.map((p) => p.code).join('\n')).tokens, 'python') : new Map<string, string>()
+    for (const { cell, code } of hubCells) scan(code, 'python', cell.lineOf, constants)
   }
   if (truncated) issues.push(unresolved('A cell of this notebook has more tokens than ModelGate reads, so only its first part was searched for hub references.', 'Split the cell, or check the rest by hand.'))
   const byLine = <T extends { line?: number | null }>(list: T[]) => list.map((x, i) => ({ x, i })).sort((a, b) => (a.x.line ?? 0) - (b.x.line ?? 0) || a.i - b.i).map(({ x }) => x)

@@ -20,6 +20,8 @@ export interface RequirementsOptions {
   reader?: IncludeReader
   /** Dependency group to record (`pip` inside a conda environment, ...). */
   group?: string
+  /** What the text is, for messages: `requirements file` unless given (a notebook's install command). */
+  kind?: string
 }
 
 interface Entry {
@@ -81,7 +83,7 @@ async function walk(state: State, text: string, file: string, origin: Origin | n
     const parsed = requirementOf(content)
     if ('skip' in parsed) continue
     if ('error' in parsed) {
-      if (!origin?.ownFindings) state.issues.push(unparseableManifest('requirements file', spot(parsed.error), at))
+      if (!origin?.ownFindings) state.issues.push(unparseable(state, spot(parsed.error), at))
       continue
     }
     if (mode === 'constraints') {
@@ -112,7 +114,7 @@ interface OptionContext {
 async function option(state: State, content: string, file: string, o: OptionContext): Promise<void> {
   if (content.startsWith('--hash')) {
     // pip rejects it too: a hash belongs to the requirement on its own logical line.
-    if (!o.origin?.ownFindings) state.issues.push(unparseableManifest('requirements file', o.spot('--hash without a requirement before it on the same line (a missing `\\` continuation?)'), o.at))
+    if (!o.origin?.ownFindings) state.issues.push(unparseable(state, o.spot('--hash without a requirement before it on the same line (a missing `\\` continuation?)'), o.at))
     return
   }
   const m = /^(-r|--requirement|-c|--constraint|-e|--editable)(?:\s*=\s*|\s+|(?<=^-[rce]))(.*)$/.exec(content)
@@ -120,7 +122,7 @@ async function option(state: State, content: string, file: string, o: OptionCont
   const flag = m[1]!
   const value = m[2]!.trim()
   if (!value) {
-    if (!o.origin?.ownFindings) state.issues.push(unparseableManifest('requirements file', o.spot(`${flag} needs a value`), o.at))
+    if (!o.origin?.ownFindings) state.issues.push(unparseable(state, o.spot(`${flag} needs a value`), o.at))
     return
   }
   if (flag === '-e' || flag === '--editable') {
@@ -128,7 +130,7 @@ async function option(state: State, content: string, file: string, o: OptionCont
     const parsed = requirementOf(value)
     if ('skip' in parsed) return
     if ('error' in parsed) {
-      if (!o.origin?.ownFindings) state.issues.push(unparseableManifest('requirements file', o.spot(parsed.error), o.at))
+      if (!o.origin?.ownFindings) state.issues.push(unparseable(state, o.spot(parsed.error), o.at))
       return
     }
     addRequirement(state, parsed.req, { line: o.line, at: o.at, origin: o.origin, where: o.origin?.file ? `declared in ${o.origin.file} line ${o.line}` : undefined, hashed: false })
@@ -164,6 +166,11 @@ async function option(state: State, content: string, file: string, o: OptionCont
   const top = o.origin ?? { line: o.line, file: null, ownFindings: false }
   const child: Origin = { line: top.line, file: target.path, ownFindings: top.ownFindings || (mode === 'requirements' && manifestFormat(target.path) === 'requirements') }
   await walk(state, bytes.toString('utf8').replace(/^\uFEFF/, ''), target.path, child, o.depth + 1, mode)
+}
+
+/** A line pip rejects, in the words of what the text is (a requirements file, a notebook's install command). */
+function unparseable(state: State, detail: string, line: number): Issue {
+  return unparseableManifest(state.opts.kind ?? 'requirements file', detail, line)
 }
 
 /** pip's line handling: `\` continues a line (not in a comment); `#` after whitespace starts a comment. */
