@@ -162,6 +162,9 @@ export type SignatureStatus =
 
 export type DependencyChange = 'added' | 'removed' | 'changed' | 'unchanged'
 
+/** What a Hugging Face Hub repository holds: its pages and API routes differ by kind. */
+export type HubKind = 'model' | 'dataset' | 'space'
+
 export interface Dependency {
   /** Manifest or source file the dependency was declared in. */
   path: string
@@ -177,7 +180,7 @@ export interface Dependency {
   ml: boolean
   purl: string
   /** Hub references: what is pulled (`model`, `dataset`, `space`). */
-  hubKind?: 'model' | 'dataset' | 'space'
+  hubKind?: HubKind
   /** Change mode: against the same manifest on the base side. */
   change?: DependencyChange
   /** Change mode, `changed`: the specifier on the base side. */

@@ -1,8 +1,6 @@
-import { urlPath, type Account } from './repository.js'
+import type { Account } from './repository.js'
 
 const HUB = 'https://huggingface.co'
-
-export type HubKind = 'model' | 'dataset' | 'space'
 
 /** `name` or `namespace/name` as the Hub spells repository ids. */
 export const isHubId = (id: string): boolean => /^[\w.-]+(\/[\w.-]+)?$/.test(id) && !/^\.+$|\/\.+$|^\.+\//.test(id)
@@ -11,9 +9,4 @@ export const isHubId = (id: string): boolean => /^[\w.-]+(\/[\w.-]+)?$/.test(id)
 export function hubAccount(id: string): Account | null {
   const slash = id.indexOf('/')
   return slash > 0 ? { name: id.slice(0, slash), url: `${HUB}/${id.slice(0, slash)}` } : null
-}
-
-/** A Hub repository's page: where it is distributed. */
-export function hubPage(id: string, kind: HubKind): string {
-  return `${HUB}/${kind === 'model' ? '' : `${kind}s/`}${urlPath(id)}`
 }

@@ -1,3 +1,5 @@
+import { urlPath } from '../util/url-path.js'
+
 /** An account that supplies or holds things: a GitHub owner, a Hub user or organisation. */
 export interface Account {
   name: string
@@ -35,6 +37,3 @@ export function repoLink(repo: Repository, p: string, kind: 'tree' | 'blob'): st
 export function fileLocation(repo: Repository, p: string): string {
   return repoLink(repo, p, 'blob') ?? urlPath(p)
 }
-
-/** A repository path (or Hub id) as URL path segments. */
-export const urlPath = (p: string): string => p.split('/').map(encodeURIComponent).join('/')

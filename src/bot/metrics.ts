@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
  * forked from a large parent (a supervisor, a test runner) would report the parent's peak;
  * VmHWM in /proc/self/status starts afresh with the new program.
  */
-export function peakResidentBytes(): number {
+function peakResidentBytes(): number {
   try {
     const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))
     if (m) return Number(m[1]) * 1024

@@ -5,7 +5,7 @@ import type { FailOn } from '../types.js'
 export type ReportFormat = 'text' | 'json' | 'markdown' | 'sarif'
 /** CycloneDX JSON or XML, or SPDX 3.0.1 JSON-LD. */
 export type BomFileFormat = 'json' | 'xml' | 'spdx3'
-export const BOM_FILE_FORMATS = ['json', 'xml', 'spdx3'] as const satisfies readonly BomFileFormat[]
+const BOM_FILE_FORMATS = ['json', 'xml', 'spdx3'] as const satisfies readonly BomFileFormat[]
 
 export interface ScanArgs {
   command: 'scan'

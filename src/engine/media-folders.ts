@@ -28,7 +28,7 @@ const DATA_DIR = /^(data|datasets?|corpus|corpora|train|training|val|valid|valid
 const MEDIA_DIR = /^(test|testing|images?|imgs|pictures|photos|audio|audios|wavs|speech|recordings|videos?|frames|clips)$/i
 /** Folders whose pictures are documentation, web assets or test fixtures, never a dataset. */
 const NOT_DATA_DIR = /^(docs?|documentation|assets|static|public|site|website|www|\.github|node_modules|fixtures|__fixtures__|snapshots|__snapshots__|screenshots|__screenshots__|icons)$/i
-export const MIN_MEDIA_ONLY_FILES = 20
+const MIN_MEDIA_ONLY_FILES = 20
 
 export interface MediaFolderKey {
   /** The record's path: the deepest data or media folder above the file. */

@@ -74,6 +74,7 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
   const config = opts.config ?? (opts.base && !opts.configPath ? await loadBaseConfig(root, opts.base) : (await loadConfig(root, opts.configPath)).config)
   const limits = opts.limits ?? DEFAULT_LIMITS
   const isIgnored = makeConfigIgnore(config.ignore)
+  const mode = opts.base || opts.discover ? 'change' : 'tree'
 
   let discovery: Discovery
   let cleanup = async (): Promise<void> => {}
@@ -116,7 +117,7 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
     })
     const media = await groupMediaFolders(
       outcomes.map((o, i) => ({ candidate: discovery.candidates[i]!, ...o })),
-      { mode: opts.base || opts.discover ? 'change' : 'tree', tree, ...(baseTree ? { baseTree } : {}) }
+      { mode, tree, ...(baseTree ? { baseTree } : {}) }
     )
     const artifacts: Artifact[] = [...media.artifacts, ...media.folders].sort((a, b) => byCodeUnit(a.path, b.path))
     const byPath = new Map(artifacts.map((a) => [a.path, a]))
@@ -148,7 +149,7 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
       // A card reports the license it declares, in the same SPDX spelling as the artifacts it covers.
       else if (a.card?.license) a.license = normalizeLicense(a.card.license)?.expression ?? a.card.license
     }
-    const lfs = await checkLfsRules(artifacts, tree, opts.base || opts.discover ? 'change' : 'tree')
+    const lfs = await checkLfsRules(artifacts, tree, mode)
     const adv = opts.advisories ?? {}
     const advisorySource = chooseAdvisorySource(config, { ...(adv.github ? { github: adv.github } : {}), offline: !adv.online, ...(adv.fetch ? { fetch: adv.fetch } : {}) })
     const advisoryRecords = advisoryFiles(config, root, adv.files ?? [])
@@ -159,18 +160,18 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
         : await assessAdvisories({
             dependencies,
             config,
-            mode: opts.base || opts.discover ? 'change' : 'tree',
+            mode,
             source: advisorySource,
             files: advisoryRecords,
             ...(opts.now ? { now: opts.now } : {})
           })
     const raw: Finding[] = hub.apply([...outcomes.flatMap((o) => o.findings), ...discovery.escapingLinks.map(linkFinding), ...verification.findings, ...licensing.findings, ...lfs, ...vulnerabilities.findings])
-    const relevant = opts.base || opts.discover ? dropUnchangedContext(raw, dependencies, discovery) : raw
+    const relevant = mode === 'change' ? dropUnchangedContext(raw, dependencies, discovery) : raw
     const findings = applySeverityOverrides(relevant, config).sort(compareFindings)
     const report: Report = {
       schemaVersion: 1,
       tool: { name: TOOL.name, version: TOOL.version },
-      mode: opts.base || opts.discover ? 'change' : 'tree',
+      mode,
       verdict: verdictFor(findings, opts.failOn),
       ...refs,
       artifacts,

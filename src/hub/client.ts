@@ -1,11 +1,12 @@
+import type { HubKind } from '../types.js'
 import { failureOf, hubGet, readBounded, readJson, type HubFailure, type HubHttp } from './http.js'
 import { judgeFile, type JudgedFile } from './judge-file.js'
-import { apiPath, parseRepoInfo, type HubKind, type RepoFile, type RepoInfo } from './repo-info.js'
+import { apiPath, parseRepoInfo, type RepoFile, type RepoInfo } from './repo-info.js'
 
 /** Repository information can list tens of thousands of files; more than this is not a real answer. */
 const MAX_INFO_BYTES = 64 * 1024 * 1024
 /** Shard indexes map tensor names to files: a few MB for the largest models. */
-export const MAX_INDEX_BYTES = 16 * 1024 * 1024
+const MAX_INDEX_BYTES = 16 * 1024 * 1024
 
 export interface HubClientOptions {
   /** Bytes read per file (`hub.max-bytes`). */

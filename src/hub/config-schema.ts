@@ -7,9 +7,9 @@ import { z } from 'zod'
  * (HF_ENDPOINT, HF_TOKEN), never from the scanned repository, so a repository
  * cannot send the token elsewhere.
  */
-export const HUB_DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+const HUB_DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 
-export const HUB_DEFAULTS = { lookups: false, 'max-bytes': HUB_DEFAULT_MAX_BYTES }
+const HUB_DEFAULTS = { lookups: false, 'max-bytes': HUB_DEFAULT_MAX_BYTES }
 
 export const hubSchema = z
   .strictObject({

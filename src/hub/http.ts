@@ -1,5 +1,5 @@
 import { TOOL } from '../version.js'
-import { truncate } from '../licenses/normalize.js'
+import { clipLine } from '../util/clip.js'
 
 /** How ModelGate reaches the Hub: one endpoint, an optional token, a timeout per request. */
 export interface HubHttp {
@@ -28,7 +28,7 @@ export class HubRequestError extends Error {
 
 export function failureOf(err: unknown): HubFailure {
   if (err instanceof HubRequestError) return err.failure
-  return { status: null, code: null, reason: truncate(err instanceof Error ? err.message : String(err), 160) }
+  return { status: null, code: null, reason: clipLine(err instanceof Error ? err.message : String(err), 160) }
 }
 
 const MAX_REDIRECTS = 5
@@ -84,7 +84,7 @@ export async function hubGet(http: HubHttp, url: string, opts: GetOptions = {}):
       await res.body?.cancel().catch(() => {})
       const code = res.headers.get('x-error-code')
       const message = res.headers.get('x-error-message')
-      const detail = [code, message].filter(Boolean).map((s) => truncate(s!, 120)).join(': ')
+      const detail = [code, message].filter(Boolean).map((s) => clipLine(s!, 120)).join(': ')
       throw new HubRequestError({ status: res.status, code, reason: `HTTP ${res.status}${detail ? ` (${detail})` : ''}` })
     }
     return { res, url: current.href }
@@ -93,10 +93,10 @@ export async function hubGet(http: HubHttp, url: string, opts: GetOptions = {}):
 
 function networkReason(err: unknown, timeoutMs: number, timeout: AbortSignal, outer?: AbortSignal): string {
   if (timeout.aborted) return `no answer within ${Math.round(timeoutMs / 100) / 10} s`
-  if (outer?.aborted) return truncate(String(outer.reason instanceof Error ? outer.reason.message : (outer.reason ?? 'aborted')), 120)
+  if (outer?.aborted) return clipLine(String(outer.reason instanceof Error ? outer.reason.message : (outer.reason ?? 'aborted')), 120)
   const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause
   if (cause && typeof cause.code === 'string') return `connection failed (${cause.code})`
-  return `connection failed (${truncate(err instanceof Error ? err.message : String(err), 120)})`
+  return `connection failed (${clipLine(err instanceof Error ? err.message : String(err), 120)})`
 }
 
 /** Reads a body up to `max` bytes; more is a failure, not a truncated answer. */
@@ -121,7 +121,7 @@ export async function readBounded(res: Response, max: number): Promise<Buffer> {
   } catch (err) {
     await reader.cancel().catch(() => {})
     if (err instanceof HubRequestError) throw err
-    throw new HubRequestError({ status: res.status, code: null, reason: `the answer could not be read (${truncate(err instanceof Error ? err.message : String(err), 120)})` })
+    throw new HubRequestError({ status: res.status, code: null, reason: `the answer could not be read (${clipLine(err instanceof Error ? err.message : String(err), 120)})` })
   }
   return Buffer.concat(parts, total)
 }

@@ -2,16 +2,16 @@ import type { Config } from '../config/schema.js'
 import type { Issue } from '../inspect/types.js'
 import { huggingfacePurl } from '../inventory/purl.js'
 import { isHubId } from '../inventory/code/hub-ids.js'
-import type { Dependency, Finding, HubResolution } from '../types.js'
+import type { Dependency, Finding, HubKind, HubResolution } from '../types.js'
 import { mapPool } from '../util/map-pool.js'
 import { HubClient } from './client.js'
 import type { HubHttp } from './http.js'
 import type { JudgedFile } from './judge-file.js'
 import { MAX_FILES_PER_REFERENCE, PICKLE_FORMATS, PICKLE_NAME, planLoad, shardsOf } from './load-plan.js'
 import * as say from './messages.js'
-import type { HubKind, RepoFile, RepoInfo } from './repo-info.js'
+import type { RepoFile, RepoInfo } from './repo-info.js'
 
-export const DEFAULT_HF_ENDPOINT = 'https://huggingface.co'
+const DEFAULT_HF_ENDPOINT = 'https://huggingface.co'
 
 /** How the front ends steer hub lookups; anything not given comes from the config and the environment. */
 export interface HubOptions {

@@ -1,7 +1,8 @@
 import { messageWithOffset } from '../inspect/issue-text.js'
 import type { Issue } from '../inspect/types.js'
+import { hubPage } from '../inventory/code/hub-ids.js'
+import type { HubKind } from '../types.js'
 import type { HubFailure } from './http.js'
-import type { HubKind } from './repo-info.js'
 
 /**
  * What hub lookups report, worded once. Lookups that get no answer are notes
@@ -20,14 +21,8 @@ export interface RefWords {
   endpoint: string
 }
 
-const WEB = 'https://huggingface.co'
-
 function what(w: RefWords): string {
   return `the ${w.kind} ${w.name}`
-}
-
-export function page(w: Pick<RefWords, 'kind' | 'name'>): string {
-  return w.kind === 'model' ? `${WEB}/${w.name}` : `${WEB}/${w.kind}s/${w.name}`
 }
 
 function at(w: RefWords, commit: string): string {
@@ -47,7 +42,7 @@ export function lookupFailed(w: RefWords, f: HubFailure): Issue {
   if (f.code === 'RevisionNotFound') {
     return note(
       `The revision \`${w.revision ?? 'main'}\` does not exist in ${what(w)} on the Hugging Face Hub (${f.reason}), so this code would fail to load it; nothing was checked.`,
-      `Use an existing branch, tag or commit of ${w.name} (${page(w)}/commits).`
+      `Use an existing branch, tag or commit of ${w.name} (${hubPage(w.name, w.kind)}/commits).`
     )
   }
   if (notFound(f)) {
@@ -65,7 +60,7 @@ export function lookupFailed(w: RefWords, f: HubFailure): Issue {
 function gatedNote(w: RefWords, f: HubFailure, thing: string): Issue {
   return note(
     `${cap(what(w))} is gated and ${w.token ? 'the HF_TOKEN given has no access to it' : 'no HF_TOKEN was given'}: the Hub refused ${thing} (${f.reason}), so it was not checked.`,
-    `Set HF_TOKEN to a token of an account that accepted the conditions on ${page(w)}, or review the files by hand.`
+    `Set HF_TOKEN to a token of an account that accepted the conditions on ${hubPage(w.name, w.kind)}, or review the files by hand.`
   )
 }
 
@@ -96,7 +91,7 @@ export function inFile(w: RefWords, commit: string, file: string, issue: Issue):
 export function missingFile(w: RefWords, commit: string, call: string, file: string): Issue {
   return note(
     `\`${call}\` asks for ${file}, which ${what(w)} does not have at commit ${commit.slice(0, 7)}, so the call would fail; nothing was checked.`,
-    `Check the file name against ${page(w)}/tree/${commit}.`
+    `Check the file name against ${hubPage(w.name, w.kind)}/tree/${commit}.`
   )
 }
 
@@ -110,7 +105,7 @@ export function indexFailed(w: RefWords, commit: string, index: string, why: str
 export function missingShards(w: RefWords, commit: string, index: string, missing: string[]): Issue {
   return note(
     `The shard index ${index} of ${at(w, commit)} names ${missing.length === 1 ? 'a file' : 'files'} the repository does not have (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}), so loading would fail there.`,
-    `Check the repository on ${page(w)}; a broken index may mean an incomplete upload.`
+    `Check the repository on ${hubPage(w.name, w.kind)}; a broken index may mean an incomplete upload.`
   )
 }
 

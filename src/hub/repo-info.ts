@@ -1,11 +1,12 @@
+import { isRecord } from '../inventory/parse-errors.js'
+import type { HubKind } from '../types.js'
+
 /**
  * The Hub API's repository information (`GET /api/{models|datasets|spaces}/{id}/revision/{rev}?blobs=true`)
  * read into what ModelGate needs. The answer is hostile input like any other: every
  * field is checked, odd file names are dropped, and a missing commit makes the whole
  * answer unusable rather than partly trusted.
  */
-
-export type HubKind = 'model' | 'dataset' | 'space'
 
 export interface RepoFile {
   /** `rfilename`: path inside the repository. */
@@ -61,7 +62,7 @@ export function parseRepoInfo(data: unknown): RepoInfo | { invalid: string } {
 }
 
 /** Paths the Hub can hold: relative, no empty, `.` or `..` segments, no control characters. */
-export function safePath(p: string): boolean {
+function safePath(p: string): boolean {
   // eslint-disable-next-line no-control-regex
   if (p.length === 0 || p.length > 1000 || p.startsWith('/') || p.includes('\\') || /[\u0000-\u001f\u007f]/.test(p)) return false
   return p.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..')
@@ -82,6 +83,3 @@ function count(v: unknown): number | null {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}

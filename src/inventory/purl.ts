@@ -1,4 +1,5 @@
 import { PackageURL } from 'packageurl-js'
+import type { HubKind } from '../types.js'
 import { normalizePypiName } from './ml-packages.js'
 
 type Qualifiers = Record<string, string>
@@ -38,7 +39,7 @@ export function githubPurl(repo: string, ref: string | null): string {
  * branch or tag stays out of the purl. Datasets and Spaces live under their own
  * URL prefix, which the `repository_url` qualifier records.
  */
-export function huggingfacePurl(repoId: string, commit: string | null, kind: 'model' | 'dataset' | 'space'): string {
+export function huggingfacePurl(repoId: string, commit: string | null, kind: HubKind): string {
   const [owner, name] = splitId(repoId)
   const qualifiers = kind === 'model' ? undefined : { repository_url: `https://huggingface.co/${kind}s` }
   return build('huggingface', owner, name, commit, qualifiers)

@@ -1,6 +1,8 @@
 import type { DeclaredDependency } from '../inspect/types.js'
+import { clip } from '../util/clip.js'
+import { percentDecoded } from '../util/url-path.js'
 import { isMlPackage, normalizePypiName } from './ml-packages.js'
-import { exactPep440, parseRequirement, type Requirement } from './pep508.js'
+import { exactPep440, parseRequirement, type Requirement, type RequirementResult } from './pep508.js'
 import type { Inventory } from './collect.js'
 import { unparseableManifest } from './issues.js'
 import { pypiPurl } from './purl.js'
@@ -65,26 +67,23 @@ export function vcsRef(url: string): string | null {
 
 /** `torch-2.1.0-cp311-...whl` or `pkg-1.0.tar.gz` → the version in the file name. */
 function archiveVersion(url: string): string | null {
-  const file = decodeURIComponentSafe(url.replace(/[#?].*$/, '').split('/').pop() ?? '')
+  const file = percentDecoded(url.replace(/[#?].*$/, '').split('/').pop() ?? '')
   const wheel = /^[^-]+-([^-]+)-.*\.whl$/i.exec(file)
   if (wheel) return wheel[1]!
   const sdist = /^.+-(\d[^-]*?)\.(tar\.gz|tar\.bz2|tgz|zip)$/i.exec(file)
   return sdist ? sdist[1]! : null
 }
 
-function decodeURIComponentSafe(s: string): string {
-  try {
-    return decodeURIComponent(s)
-  } catch {
-    return s
-  }
+/** What is wrong with a PEP 508 string that does not parse, for the finding. */
+export function invalidRequirement(text: string, failure: Extract<RequirementResult, { ok: false }>): string {
+  return `"${clip(text, 80, '...')}" is not a valid requirement (${failure.error} at column ${failure.column})`
 }
 
 /** Adds one PEP 508 string from a TOML/YAML/INI manifest; a malformed one is a finding on its line. */
 export function addPep508(inv: Inventory, text: string, line: number | null, kind: string, group?: string): DeclaredDependency | null {
   const parsed = parseRequirement(text)
   if (!parsed.ok) {
-    inv.issue(unparseableManifest(kind, `"${text.length > 80 ? `${text.slice(0, 77)}...` : text}" is not a valid requirement (${parsed.error} at column ${parsed.column})`, line))
+    inv.issue(unparseableManifest(kind, invalidRequirement(text, parsed), line))
     return null
   }
   const { dep, local } = pythonDependency(parsed.requirement, line, group ? { group } : {})

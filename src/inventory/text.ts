@@ -23,15 +23,20 @@ export class LineIndex {
     }
   }
   lineOf(offset: number): number {
-    let lo = 0
-    let hi = this.starts.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if (this.starts[mid]! <= offset) lo = mid
-      else hi = mid - 1
-    }
-    return lo + 1
+    return lastAtOrBefore(this.starts, offset) + 1
   }
+}
+
+/** The index of the last of `starts` (ascending) at or before `offset`; 0 when there is none. */
+export function lastAtOrBefore(starts: readonly number[], offset: number): number {
+  let lo = 0
+  let hi = starts.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (starts[mid]! <= offset) lo = mid
+    else hi = mid - 1
+  }
+  return lo
 }
 
 /** Lines split on any line break, so Windows and old-Mac files number the same. */

@@ -1,7 +1,8 @@
 import { parse as parseToml } from 'smol-toml'
 import type { Artifact } from '../types.js'
 import { cardLicense, CARD_FILE, type CardLicense } from './card-license.js'
-import { normalizeLicense, truncate } from './normalize.js'
+import { normalizeLicense } from './normalize.js'
+import { clipLine } from '../util/clip.js'
 import { ancestors, joinPath, type RepoFiles } from './repo-files.js'
 import { matchLicenseText } from './text-match.js'
 import type { LicenseEvidence, NormalizedLicense } from './types.js'
@@ -57,13 +58,13 @@ export async function artifactSources(files: RepoFiles, cache: SourceCache, subj
     if ((await files.filesIn(dirs[0]!)).includes('config.json')) {
       const declared = jsonLicense(await files.text(configPath))
       const license = normalizeLicense(declared)
-      if (license) evidence.push({ source: 'model-config', path: configPath, line: null, declared: truncate(String(declared), 200), license })
+      if (license) evidence.push({ source: 'model-config', path: configPath, line: null, declared: clipLine(String(declared), 200), license })
     }
   }
   const embedded = artifact?.facts.license ?? artifact?.facts['metadata.license']
   if (artifact && typeof embedded === 'string') {
     const license = normalizeLicense(embedded)
-    if (license) evidence.push({ source: 'model-metadata', path: artifact.path, line: null, declared: truncate(embedded, 200), license })
+    if (license) evidence.push({ source: 'model-metadata', path: artifact.path, line: null, declared: clipLine(embedded, 200), license })
   }
 
   const manifest = await nearest(files, scope, (n) => n === 'package.json' || n === 'pyproject.toml', (n) => (n === 'pyproject.toml' ? 0 : 1))
@@ -71,7 +72,7 @@ export async function artifactSources(files: RepoFiles, cache: SourceCache, subj
     const text = await files.text(manifest)
     const declared = manifest.endsWith('package.json') ? jsonLicense(text) : pyprojectLicense(text)
     const license = normalizeLicense(declared)
-    if (license) evidence.push({ source: 'package-metadata', path: manifest, line: null, declared: truncate(String(declared), 200), license })
+    if (license) evidence.push({ source: 'package-metadata', path: manifest, line: null, declared: clipLine(String(declared), 200), license })
   }
   return { evidence, card }
 }

@@ -2,12 +2,14 @@ import path from 'node:path'
 import { minimatch } from 'minimatch'
 import type { Artifact, Dependency, Finding, HubResolution } from '../types.js'
 import type { Config } from '../config/schema.js'
+import { hubPage } from '../inventory/code/hub-ids.js'
 import type { TreeReader } from '../verify/tree-reader.js'
 import { mapPool } from '../util/map-pool.js'
 import { artifactSources, SourceCache, type ArtifactSources } from './artifact-sources.js'
 import type { LicensesConfig } from './config-schema.js'
 import { mergeFindings, type PendingFinding } from './findings.js'
-import { normalizeLicense, truncate } from './normalize.js'
+import { normalizeLicense } from './normalize.js'
+import { clipLine } from '../util/clip.js'
 import { PackageIndex, type IndexAnswer, type RegistryOptions } from './package-index.js'
 import { compatible, evaluate, policyFor, type KindPolicy, type Subject } from './policy.js'
 import { RepoFiles } from './repo-files.js'
@@ -121,10 +123,10 @@ function dependencySubject(d: Dependency, answer: IndexAnswer): Assessed {
 }
 
 function hubSubject(d: Dependency, r: HubResolution): Assessed {
-  const subject: Subject = d.hubKind === 'dataset' ? 'dataset' : 'model'
-  const page = `https://huggingface.co/${d.hubKind === 'dataset' ? 'datasets/' : ''}${d.name}`
+  const subject = d.hubKind === 'dataset' ? 'dataset' : 'model'
+  const page = hubPage(d.name, subject)
   const license = r.license === null ? null : normalizeLicense(r.license)
-  const evidence: LicenseEvidence[] = license ? [{ source: 'hub', path: page, line: null, declared: truncate(r.license!, 200), license }] : []
+  const evidence: LicenseEvidence[] = license ? [{ source: 'hub', path: page, line: null, declared: clipLine(r.license!, 200), license }] : []
   return {
     key: r.purl,
     subject,

@@ -1,7 +1,8 @@
 import path from 'node:path'
 import { cardKind, readFrontMatter } from '../identify/front-matter.js'
 import { inDataFolder } from '../identify/by-name.js'
-import { normalizeLicense, truncate } from './normalize.js'
+import { normalizeLicense } from './normalize.js'
+import { clipLine } from '../util/clip.js'
 import type { NormalizedLicense } from './types.js'
 
 export const CARD_FILE = /^(readme|model_?card|dataset_?card)\.md$/i
@@ -53,7 +54,7 @@ export function cardLicense(relPath: string, text: string): CardLicense | null {
 function declaredText(license: unknown, name: unknown): string {
   const shown = Array.isArray(license) ? `[${license.map((v) => String(v)).join(', ')}]` : typeof license === 'object' ? JSON.stringify(license) : String(license)
   const withName = String(license).toLowerCase() === 'other' && typeof name === 'string' ? `${shown} (${name})` : shown
-  return truncate(withName, 200)
+  return clipLine(withName, 200)
 }
 
 /** 1-based line of a top-level key in the front matter (the opening `---` is line 1). */

@@ -4,6 +4,7 @@ import { HF_LICENSES, HF_LICENSES_DOC, type HfLicense } from './hf-licenses.js'
 import { currentId, spdxIdOf, spdxInfo } from './spdx-ids.js'
 import { restrictedFamilyByHfId, restrictedFamilyByText, USE_RESTRICTED } from './use-restrictions.js'
 import type { NormalizedLicense } from './types.js'
+import { clipLine } from '../util/clip.js'
 
 /** Longer than this is prose or a pasted license text, not an identifier. */
 const MAX_ID_CHARS = 200
@@ -51,7 +52,7 @@ function spdxExpression(text: string): NormalizedLicense {
     const guess = safeCorrection(text)
     if (guess) return withInfo(guess, `read \`${text}\` as ${guess}`)
   }
-  return unknown(`\`${truncate(text, 80)}\` is not an SPDX license expression or a Hugging Face license id.`)
+  return unknown(`\`${clipLine(text, 80)}\` is not an SPDX license expression or a Hugging Face license id.`)
 }
 
 /** `license: other` with `license_name` / `license_link` (the Hub's way to name a custom license). */
@@ -195,11 +196,4 @@ function known(expression: string, name: string | null, url: string | null, rest
 
 function unknown(note: string): NormalizedLicense {
   return { state: 'unknown', expression: null, name: null, url: null, restriction: null, note }
-}
-
-export function truncate(text: string, max: number): string {
-  // Control characters (a card can hold any) would break the one-line message.
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ')
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
 }

@@ -1,5 +1,6 @@
 import type { Dependency } from '../types.js'
-import { normalizeLicense, truncate } from './normalize.js'
+import { normalizeLicense } from './normalize.js'
+import { clipLine } from '../util/clip.js'
 import { classifierLicense } from './pypi-classifiers.js'
 import { matchLicenseText } from './text-match.js'
 import type { NormalizedLicense } from './types.js'
@@ -70,7 +71,7 @@ export class PackageIndex {
       const { declared, license } = ecosystem === 'pypi' ? await pypiLicense(data as Record<string, unknown>) : npmLicense(data as Record<string, unknown>)
       return { ok: true, url, declared, license }
     } catch (err) {
-      return { ok: false, url, reason: `the package index could not be read (${truncate((err as Error).message, 120)})` }
+      return { ok: false, url, reason: `the package index could not be read (${clipLine((err as Error).message, 120)})` }
     }
   }
 
@@ -110,23 +111,23 @@ type Declared = { declared: string | null; license: NormalizedLicense | null }
 async function pypiLicense(data: Record<string, unknown>): Promise<Declared> {
   const info = (data.info ?? {}) as Record<string, unknown>
   const expression = typeof info.license_expression === 'string' ? info.license_expression.trim() : ''
-  if (expression) return { declared: truncate(expression, 200), license: normalizeLicense(expression) }
+  if (expression) return { declared: clipLine(expression, 200), license: normalizeLicense(expression) }
   let fromText: Declared | null = null
   const text = typeof info.license === 'string' ? info.license.trim() : ''
   // setuptools wrote "UNKNOWN" when a project gave no license.
   if (text && text !== 'UNKNOWN') {
     const n = text.length <= 200 ? normalizeLicense(text) : null
-    if (n?.state === 'known') return { declared: truncate(text, 200), license: n }
+    if (n?.state === 'known') return { declared: clipLine(text, 200), license: n }
     if (text.length > 200) {
       const verdict = await matchLicenseText(text)
       if (verdict.match?.method === 'text') return { declared: `license text matching ${verdict.match.id}`, license: normalizeLicense(verdict.match.id) }
     }
-    fromText = { declared: truncate(text, 200), license: n ?? normalizeLicense(text) }
+    fromText = { declared: clipLine(text, 200), license: n ?? normalizeLicense(text) }
   }
   const classifiers = (Array.isArray(info.classifiers) ? info.classifiers : []).filter((c): c is string => typeof c === 'string')
   const named = classifiers.map((c) => ({ c, id: classifierLicense(c) })).filter((x) => x.id !== undefined)
   if (named.length > 0) {
-    const declared = truncate(named.map((x) => x.c).join('; '), 200)
+    const declared = clipLine(named.map((x) => x.c).join('; '), 200)
     if (named.every((x) => x.id)) {
       const license = normalizeLicense([...new Set(named.map((x) => x.id!))].join(' OR '))
       const apache = named.some((x) => x.c.endsWith(':: Apache Software License'))
@@ -144,10 +145,10 @@ async function pypiLicense(data: Record<string, unknown>): Promise<Declared> {
 function npmLicense(data: Record<string, unknown>): Declared {
   const typeOf = (v: unknown): string | null => (typeof v === 'string' ? v : v && typeof v === 'object' && typeof (v as Record<string, unknown>).type === 'string' ? ((v as Record<string, unknown>).type as string) : null)
   const single = typeOf(data.license)
-  if (single) return { declared: truncate(single, 200), license: normalizeLicense(single) }
+  if (single) return { declared: clipLine(single, 200), license: normalizeLicense(single) }
   if (Array.isArray(data.licenses)) {
     const types = data.licenses.map(typeOf).filter((t): t is string => t !== null)
-    if (types.length > 0) return { declared: truncate(types.join(', '), 200), license: normalizeLicense(types.length === 1 ? types[0] : `(${types.join(') OR (')})`) }
+    if (types.length > 0) return { declared: clipLine(types.join(', '), 200), license: normalizeLicense(types.length === 1 ? types[0] : `(${types.join(') OR (')})`) }
   }
   return { declared: null, license: null }
 }

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { fromOsv, type Advisory } from '../model.js'
 import { mapPool } from '../../util/map-pool.js'
-import { truncate } from '../../licenses/normalize.js'
+import { clipLine } from '../../util/clip.js'
 import type { AdvisorySource, PackageQuery, QueryAnswer } from './types.js'
 
 /** One record file of an OSV export is a few kB; refuse anything absurd rather than read it whole. */
@@ -30,7 +30,7 @@ export async function loadOsvRecords(paths: readonly string[]): Promise<LoadedRe
       else if (st.isFile()) files.push(p)
       else problems.push(`${p} is not a file or folder`)
     } catch (err) {
-      problems.push(`${p} cannot be read (${truncate((err as Error).message, 120)})`)
+      problems.push(`${p} cannot be read (${clipLine((err as Error).message, 120)})`)
     }
     if (files.length > MAX_FILES) {
       problems.push(`more than ${MAX_FILES} record files under ${p}`)
@@ -45,7 +45,7 @@ export async function loadOsvRecords(paths: readonly string[]): Promise<LoadedRe
       const records = Array.isArray(data) ? data : data && typeof data === 'object' && Array.isArray((data as { vulns?: unknown }).vulns) ? (data as { vulns: unknown[] }).vulns : [data]
       return { records }
     } catch (err) {
-      return { problem: `${file} is not a JSON OSV record (${truncate((err as Error).message, 120)})` }
+      return { problem: `${file} is not a JSON OSV record (${clipLine((err as Error).message, 120)})` }
     }
   })
   const byId = new Map<string, Advisory>()
@@ -98,7 +98,7 @@ export class FileAdvisories implements AdvisorySource {
         index.set(k, list)
       }
     }
-    const reason = problems.length ? `${this.label} could not all be read: ${truncate(problems.slice(0, 3).join('; '), 300)}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}` : null
+    const reason = problems.length ? `${this.label} could not all be read: ${clipLine(problems.slice(0, 3).join('; '), 300)}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}` : null
     return queries.map((q): QueryAnswer => {
       const found = index.get(`${q.ecosystem}\u0000${q.name}`) ?? []
       return reason ? { ok: false, reason, advisories: found } : { ok: true, advisories: found }

@@ -1,5 +1,5 @@
 import type { GitHubClient } from '../../github/client.js'
-import { truncate } from '../../licenses/normalize.js'
+import { clipLine } from '../../util/clip.js'
 import { comparableVersion, normalizeName, type AdvisoryEcosystem } from '../versions.js'
 import { levelFromWord, oneLine, type Advisory, type AffectedPackage, type Bound, type Interval } from '../model.js'
 import { cvss3BaseScore, levelForScore } from '../cvss.js'
@@ -44,7 +44,7 @@ export class GitHubAdvisories implements AdvisorySource {
     return Promise.all(
       queries.map(async (q): Promise<QueryAnswer> => {
         const got = await chunkOf.get(q)!
-        if (got instanceof Error) return { ok: false, reason: `${this.label} could not be queried (${truncate(got.message, 160)})` }
+        if (got instanceof Error) return { ok: false, reason: `${this.label} could not be queried (${clipLine(got.message, 160)})` }
         return { ok: true, advisories: got.get(q.name) ?? [] }
       })
     )

@@ -1,6 +1,6 @@
 import { fromOsv, type Advisory } from '../model.js'
 import { mapPool } from '../../util/map-pool.js'
-import { truncate } from '../../licenses/normalize.js'
+import { clipLine } from '../../util/clip.js'
 import { queryKey, type AdvisorySource, type PackageQuery, type QueryAnswer } from './types.js'
 
 export interface OsvApiOptions {
@@ -117,7 +117,7 @@ export class OsvApi implements AdvisorySource {
 
   /** Records for the ids of a pinned version (matched again locally); bare ids for an unpinned package. */
   private async hydrate(q: PackageQuery, ids: string[] | Failure): Promise<QueryAnswer> {
-    if (isFailure(ids)) return { ok: false, reason: `${this.label} could not be queried (${truncate(ids.failed, 160)})` }
+    if (isFailure(ids)) return { ok: false, reason: `${this.label} could not be queried (${clipLine(ids.failed, 160)})` }
     const limit = Math.max(1, this.opts.concurrency ?? 8)
     if (q.version === null) {
       // For a range the records only name the advisories; one that cannot be read is still listed by id.
@@ -128,7 +128,7 @@ export class OsvApi implements AdvisorySource {
     const broken = ids.filter((_, i) => isFailure(records[i]))
     if (broken.length > 0) {
       const first = records.find(isFailure)!
-      return { ok: false, reason: `${this.label} lists ${broken.join(', ')} for this version, but the record could not be read (${truncate(first.failed, 160)})` }
+      return { ok: false, reason: `${this.label} lists ${broken.join(', ')} for this version, but the record could not be read (${clipLine(first.failed, 160)})` }
     }
     return { ok: true, advisories: records as Advisory[] }
   }

@@ -1,4 +1,5 @@
-import { licenseRef, normalizeLicense, truncate } from '../../licenses/normalize.js'
+import { licenseRef, normalizeLicense } from '../../licenses/normalize.js'
+import { clipLine } from '../../util/clip.js'
 import type { Graph, RelationshipType } from './graph.js'
 
 /**
@@ -15,7 +16,7 @@ export function linkLicense(graph: Graph, from: string, type: Extract<Relationsh
   const expression = known ?? licenseRef(text)
   const key = `license:${expression}`
   graph.add(key, 'simplelicensing_LicenseExpression', null, {
-    ...(known ? {} : { comment: `Not an SPDX license expression; declared as: ${truncate(text, 200)}` }),
+    ...(known ? {} : { comment: `Not an SPDX license expression; declared as: ${clipLine(text, 200)}` }),
     simplelicensing_licenseExpression: expression
   })
   graph.relate(from, type, [key])

@@ -1,6 +1,5 @@
-import type { Dependency } from '../../types.js'
+import type { Dependency, HubKind } from '../../types.js'
 import { dependenciesByPurl, dependencyLinks, dependencyRef, isHub, type DependencyLinks } from '../dependencies.js'
-import type { HubKind } from '../hub-repository.js'
 import { dependencyProperties } from '../properties.js'
 import { purlId, type Ctx } from './context.js'
 import type { Json } from './graph.js'

@@ -1,3 +1,5 @@
+import { truncate } from '../formats/common.js'
+
 /** How many columns a `columns` fact lists before it says how many more there are. */
 export const MAX_LISTED_COLUMNS = 64
 const MAX_CHARS = 2000
@@ -12,7 +14,7 @@ export function columnList(entries: readonly string[], total = entries.length): 
   const shown: string[] = []
   let chars = 0
   for (const entry of entries) {
-    const e = entry.length > MAX_NAME ? `${entry.slice(0, MAX_NAME)}…` : entry
+    const e = columnName(entry)
     if (shown.length >= MAX_LISTED_COLUMNS || chars + e.length > MAX_CHARS) break
     shown.push(e)
     chars += e.length + 1
@@ -23,5 +25,5 @@ export function columnList(entries: readonly string[], total = entries.length): 
 
 /** A column name as a fact shows it: the name cut at 64 characters, since the type follows it. */
 export function columnName(name: string): string {
-  return name.length > MAX_NAME ? `${name.slice(0, MAX_NAME)}…` : name
+  return truncate(name, MAX_NAME)
 }

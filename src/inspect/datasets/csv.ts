@@ -59,7 +59,7 @@ export async function inspectDelimited(src: ByteSource, format: 'csv' | 'tsv'): 
 }
 
 /** The candidate delimiter seen most often outside quotes on the first line; comma on a tie. */
-export function chooseDelimiter(head: Buffer): number {
+function chooseDelimiter(head: Buffer): number {
   const counts = new Map<number, number>(DELIMITERS.map(([b]) => [b, 0]))
   let quoted = false
   for (let i = 0; i < Math.min(head.length, SNIFF_BYTES); i++) {
@@ -85,7 +85,7 @@ export interface DelimitedSummary {
 }
 
 /** Byte-at-a-time RFC 4180 state machine; only delimiters, quotes and line breaks matter, so UTF-8 needs no decoding. */
-export class DelimitedScanner {
+class DelimitedScanner {
   private state: State = S.FieldStart
   private inHeader = true
   private recordHasContent = false

@@ -60,7 +60,7 @@ export interface JsonlSummary {
 }
 
 /** Splits the stream into lines with a bounded buffer: a line over MAX_PARSED_LINE keeps only its first and last non-blank bytes. */
-export class JsonlScanner {
+class JsonlScanner {
   private parts: Buffer[] = []
   private partBytes = 0
   private oversized = false

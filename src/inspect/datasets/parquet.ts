@@ -8,9 +8,9 @@ import { thriftBoundsProblem } from './thrift-bounds.js'
 const FIX = 'Re-write the file with pyarrow, pandas or polars (or re-download it); it is truncated or its footer is corrupted.'
 const BOUND_FIX = 'Split the table into files with fewer row groups or columns, or list the file under `ignore` in .modelgate.yml if it is trusted.'
 /** Footers bigger than this are not read. */
-export const MAX_PARQUET_FOOTER = 16 * 1024 * 1024
+const MAX_PARQUET_FOOTER = 16 * 1024 * 1024
 /** Thrift values a footer may hold (a 50,000-column-chunk file has about a million). */
-export const MAX_PARQUET_VALUES = 1_000_000
+const MAX_PARQUET_VALUES = 1_000_000
 const MAX_DEPTH = 32
 /** `PAR1` at both ends, the footer length before the last. */
 const MAGIC = 'PAR1'

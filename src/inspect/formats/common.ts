@@ -1,5 +1,6 @@
 import type { RuleId, Severity } from '../../types.js'
 import type { ByteSource } from '../../util/byte-source.js'
+import { clip } from '../../util/clip.js'
 import type { Facts, InspectResult, Issue } from '../types.js'
 
 export interface InspectContext {
@@ -65,8 +66,9 @@ export function newResult(format: string): InspectResult {
   return { facts: { format } as Facts, issues: [] }
 }
 
+/** `s` cut after `max` characters and an ellipsis: format facts and messages count what they keep. */
 export function truncate(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max)}…`
+  return clip(s, max + 1)
 }
 
 /** Joins values for a flat fact, capped so a hostile file cannot bloat the BOM. */

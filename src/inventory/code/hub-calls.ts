@@ -1,3 +1,4 @@
+import type { HubKind } from '../../types.js'
 import type { Arg, Call, Value } from './calls.js'
 
 export type HubStyle = 'python' | 'js' | 'torch-hub' | 'hf-hub-prefix' | 'js-hub-object'
@@ -6,7 +7,7 @@ export type HubStyle = 'python' | 'js' | 'torch-hub' | 'hf-hub-prefix' | 'js-hub
 export interface HubCall {
   id: Value | undefined
   revision: Value | undefined
-  kind: 'model' | 'dataset' | 'space'
+  kind: HubKind
   style: HubStyle
   /** torch.hub: `source='local'` means a directory, not GitHub. */
   local?: boolean
@@ -38,7 +39,7 @@ function pos(args: Arg[], i: number): Value | undefined {
   return positional[i]?.value
 }
 
-function repoType(v: Value | undefined): 'model' | 'dataset' | 'space' {
+function repoType(v: Value | undefined): HubKind {
   return v?.kind === 'string' && (v.value === 'dataset' || v.value === 'space') ? v.value : 'model'
 }
 

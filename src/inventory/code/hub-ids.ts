@@ -1,4 +1,7 @@
-/** Hub repository ids and revisions: what is a real reference, what is pinned. */
+import type { HubKind } from '../../types.js'
+import { urlPath } from '../../util/url-path.js'
+
+/** Hub repository ids and revisions: what is a real reference, what is pinned, where it lives. */
 
 const COMMIT = /^[0-9a-f]{40}$/i
 /** `name` or `org/name`, as the Hub allows them. */
@@ -13,10 +16,15 @@ export function isCommit(rev: string | null): boolean {
 }
 
 /** A string that the hub client would resolve on the Hub (not a path, URL or file). */
-export function isHubId(id: string, kind: 'model' | 'dataset' | 'space'): boolean {
+export function isHubId(id: string, kind: HubKind): boolean {
   if (!REPO_ID.test(id) || id.includes('..') || id.includes('--') || FILE_NAME.test(id)) return false
   if (kind === 'dataset' && PACKAGED_BUILDERS.has(id.toLowerCase())) return false
   return true
+}
+
+/** A Hub repository's web page (models at the root, datasets and spaces under their kind). */
+export function hubPage(id: string, kind: HubKind): string {
+  return `https://huggingface.co/${kind === 'model' ? '' : `${kind}s/`}${urlPath(id)}`
 }
 
 /** `owner/repo[:ref]` for torch.hub (GitHub). */

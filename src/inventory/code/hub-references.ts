@@ -3,7 +3,7 @@ import { githubPurl, huggingfacePurl } from '../purl.js'
 import { unresolved } from '../issues.js'
 import { findCalls, matchBrackets, type Call, type Value } from './calls.js'
 import { JS_HUB_NAMES, PYTHON_HUB_NAMES, recogniseJs, recognisePython, type HubCall } from './hub-calls.js'
-import { isCommit, isHubId, parseHfHubPrefix, parseTorchHub } from './hub-ids.js'
+import { hubPage, isCommit, isHubId, parseHfHubPrefix, parseTorchHub } from './hub-ids.js'
 import { tokenizeJs } from './js-tokens.js'
 import { tokenizePython } from './python-tokens.js'
 import type { Token } from './tokens.js'
@@ -147,12 +147,11 @@ function unpinnedHub(name: string, hub: HubCall, callText: string, revision: Res
     'hf-hub-prefix': `Write the id as \`hf-hub:${name}@<40-hex commit sha>\``,
     'torch-hub': ''
   }
-  const page = hub.kind === 'model' ? `https://huggingface.co/${name}` : `https://huggingface.co/${hub.kind}s/${name}`
   return {
     rule: 'unpinned-hub-reference',
     severity: 'warning',
     message: `\`${callText}\` pulls the ${what} ${name} from the Hugging Face Hub with ${why}: whoever can push to ${name} decides what runs here.`,
-    fix: `${fix[hub.style]}, using the commit you reviewed (${page}/commits).`,
+    fix: `${fix[hub.style]}, using the commit you reviewed (${hubPage(name, hub.kind)}/commits).`,
     line
   }
 }

@@ -1,3 +1,4 @@
+import { win32 } from 'node:path'
 import type { DeclaredDependency, Issue } from '../../inspect/types.js'
 import { Inventory } from '../collect.js'
 import type { IncludeReader } from '../include-reader.js'
@@ -46,21 +47,17 @@ export function installCommand(words: ShellWord[]): InstallCommand | null {
     while (words[i - 1]!.text === 'sudo' && words[i]?.text.startsWith('-')) i++
   }
   const w = (k: number) => words[i + k]
-  const is = (k: number, ...texts: string[]) => !!w(k) && !w(k)!.dynamic && texts.includes(basename(w(k)!.text))
+  // Commands by their last path segment, after `/` or `\`: `/opt/conda/bin/pip` installs like `pip`.
+  const is = (k: number, ...texts: string[]) => !!w(k) && !w(k)!.dynamic && texts.includes(win32.basename(w(k)!.text))
   const label = (count: number) => words.slice(i, i + count).map((x) => x.text).join(' ')
   const take = (tool: InstallCommand['tool'], count: number): InstallCommand => ({ tool, label: label(count), args: words.slice(i + count) })
   const first = w(0)
   if (!first) return null
-  if (!first.dynamic && /^pip(\d+(\.\d+)?)?$/.test(basename(first.text)) && is(1, 'install')) return take('pip', 2)
+  if (!first.dynamic && /^pip(\d+(\.\d+)?)?$/.test(win32.basename(first.text)) && is(1, 'install')) return take('pip', 2)
   if (is(0, 'uv') && is(1, 'pip') && is(2, 'install')) return take('pip', 3)
   if ((first.dynamic || PYTHON.test(first.text)) && is(1, '-m') && is(2, 'pip') && is(3, 'install')) return take('pip', 4)
   if (is(0, 'conda', 'mamba', 'micromamba') && is(1, 'install')) return take('conda', 2)
   return null
-}
-
-/** The last path segment: `/opt/conda/bin/pip` installs like `pip`. */
-function basename(s: string): string {
-  return s.slice(Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\')) + 1)
 }
 
 export interface InstallContext {

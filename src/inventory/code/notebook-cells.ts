@@ -1,6 +1,6 @@
 import type { Issue } from '../../inspect/types.js'
 import { unparseableManifest } from '../issues.js'
-import { LineIndex } from '../text.js'
+import { lastAtOrBefore, LineIndex } from '../text.js'
 import { describeKind, member, outlineJson, type JsonNode, type JsonPath } from './json-outline.js'
 
 /** One code cell as the kernel runs it, with the way back to the .ipynb's lines. */
@@ -18,7 +18,7 @@ export type NotebookLanguage = 'python' | 'js' | 'other'
 export type NotebookRead = { ok: true; language: NotebookLanguage; cells: CodeCell[]; issues: Issue[] } | { ok: false; issue: Issue }
 
 /** The notebook does not parse or does not have the shape nbformat requires; Jupyter would refuse it too. */
-export function malformedNotebook(detail: string, line: number | null): Issue {
+function malformedNotebook(detail: string, line: number | null): Issue {
   return {
     ...unparseableManifest('notebook', detail, line),
     fix: `Fix ${line ? `line ${line}` : 'the file'} so that it is valid nbformat JSON (Jupyter cannot open it as it is), or save the notebook again from Jupyter.`
@@ -119,16 +119,7 @@ function codeCell(number: number, pieces: JsonNode[], lines: LineIndex): CodeCel
   return {
     number,
     code,
-    lineOf(offset) {
-      let lo = 0
-      let hi = starts.length - 1
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1
-        if (starts[mid]! <= offset) lo = mid
-        else hi = mid - 1
-      }
-      return fileLines[lo] ?? fileLines[0] ?? 1
-    }
+    lineOf: (offset) => fileLines[lastAtOrBefore(starts, offset)] ?? 1
   }
 }
 

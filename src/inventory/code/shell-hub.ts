@@ -1,9 +1,10 @@
+import { win32 } from 'node:path'
 import type { DeclaredDependency, Issue } from '../../inspect/types.js'
+import type { HubKind } from '../../types.js'
+import { percentDecoded } from '../../util/url-path.js'
 import { huggingfacePurl } from '../purl.js'
-import { isCommit, isHubId } from './hub-ids.js'
+import { hubPage, isCommit, isHubId } from './hub-ids.js'
 import type { ShellWord } from './shell-words.js'
-
-type HubKind = 'model' | 'dataset' | 'space'
 
 export interface ShellHubFindings {
   dependencies: DeclaredDependency[]
@@ -24,7 +25,7 @@ const CLI_VALUE_OPTIONS = new Set(['--repo-type', '--revision', '--cache-dir', '
 export function shellHubReferences(commands: ShellWord[][], lineOf: (offset: number) => number): ShellHubFindings {
   const out: ShellHubFindings = { dependencies: [], issues: [] }
   commands.forEach((words, c) => {
-    const tool = basename(words[0]?.text ?? '')
+    const tool = win32.basename(words[0]?.text ?? '')
     if ((tool === 'huggingface-cli' || tool === 'hf') && words[1]?.text === 'download') return cliDownload(`${tool} download`, words.slice(2), lineOf, out)
     if (tool === 'git' && words.some((w) => w.text === 'clone')) return gitClone(words, commands.slice(c + 1), lineOf, out)
     for (const w of words.slice(1)) {
@@ -38,7 +39,7 @@ export function shellHubReferences(commands: ShellWord[][], lineOf: (offset: num
       out.issues.push(
         unpinned(
           `\`${tool}\` downloads ${ref.file || 'a file'} from the ${ref.kind} ${ref.id} on the Hugging Face Hub at ${moving(ref.revision)}: whoever can push to ${ref.id} decides what is downloaded here.`,
-          `Put the commit you reviewed in the URL: \`${page(ref.id, ref.kind)}/resolve/<40-hex commit sha>/${ref.file}\` (${page(ref.id, ref.kind)}/commits).`,
+          `Put the commit you reviewed in the URL: \`${hubPage(ref.id, ref.kind)}/resolve/<40-hex commit sha>/${ref.file}\` (${hubPage(ref.id, ref.kind)}/commits).`,
           line
         )
       )
@@ -82,7 +83,7 @@ function cliDownload(label: string, args: ShellWord[], lineOf: (o: number) => nu
   out.issues.push(
     unpinned(
       `\`${label}\` pulls the ${kind} ${repo.text} from the Hugging Face Hub ${revision === null ? 'with no revision, so it downloads whatever is on the default branch' : `at ${moving(revision)}`}: whoever can push to ${repo.text} decides what is downloaded here.`,
-      `Pass \`--revision <40-hex commit sha>\` to \`${label}\`, using the commit you reviewed (${page(repo.text, kind)}/commits).`,
+      `Pass \`--revision <40-hex commit sha>\` to \`${label}\`, using the commit you reviewed (${hubPage(repo.text, kind)}/commits).`,
       line
     )
   )
@@ -95,7 +96,7 @@ function gitClone(words: ShellWord[], later: ShellWord[][], lineOf: (o: number) 
   const branchAt = words.findIndex((w) => w.text === '--branch' || w.text === '-b')
   const branch = branchAt >= 0 ? (words[branchAt + 1]?.text ?? null) : (words.find((w) => w.text.startsWith('--branch='))?.text.slice(9) ?? null)
   // `git clone URL && cd name && git checkout <sha>` (or `git -C name checkout`, `git reset --hard`): pinned by that commit.
-  const checkout = later.find((cmd) => basename(cmd[0]?.text ?? '') === 'git' && cmd.some((w) => w.text === 'checkout' || w.text === 'reset'))
+  const checkout = later.find((cmd) => win32.basename(cmd[0]?.text ?? '') === 'git' && cmd.some((w) => w.text === 'checkout' || w.text === 'reset'))
   const commit = checkout?.find((w) => isCommit(w.text))?.text ?? null
   const line = lineOf(url.start)
   const dep = record(ref.id, ref.kind, commit ?? branch, line, { call: 'snapshot_download', file: null })
@@ -105,7 +106,7 @@ function gitClone(words: ShellWord[], later: ShellWord[][], lineOf: (o: number) 
   out.issues.push(
     unpinned(
       `\`git clone\` fetches the ${ref.kind} ${ref.id} from the Hugging Face Hub at ${branch === null ? 'its default branch' : moving(branch)}: whoever can push to ${ref.id} decides what is downloaded here.`,
-      `Check out the commit you reviewed in the same command: \`git clone ${url.text} && git -C ${dir} checkout <40-hex commit sha>\` (${page(ref.id, ref.kind)}/commits).`,
+      `Check out the commit you reviewed in the same command: \`git clone ${url.text} && git -C ${dir} checkout <40-hex commit sha>\` (${hubPage(ref.id, ref.kind)}/commits).`,
       line
     )
   )
@@ -122,7 +123,7 @@ function fileUrl(url: string): { id: string; kind: HubKind; revision: string; fi
   if (at < 0 || !segs[at + 1]) return null
   const id = segs.slice(0, at).join('/')
   if (!isHubId(id, kind)) return null
-  return { id, kind, revision: decode(segs[at + 1]!), file: segs.slice(at + 2).join('/') }
+  return { id, kind, revision: percentDecoded(segs[at + 1]!), file: segs.slice(at + 2).join('/') }
 }
 
 /** A repository URL (`git clone`): `https://huggingface.co/[datasets/|spaces/]org/name[.git]`. */
@@ -147,20 +148,4 @@ function unpinned(message: string, fix: string, line: number): Issue {
 
 function moving(revision: string): string {
   return `\`${revision}\`, a branch, tag or short sha that can move (only a full 40-character commit sha cannot)`
-}
-
-function page(id: string, kind: HubKind): string {
-  return kind === 'model' ? `https://huggingface.co/${id}` : `https://huggingface.co/${kind}s/${id}`
-}
-
-function basename(s: string): string {
-  return s.slice(Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\')) + 1)
-}
-
-function decode(s: string): string {
-  try {
-    return decodeURIComponent(s)
-  } catch {
-    return s
-  }
 }

@@ -100,7 +100,7 @@ function pipeline(value: Record<string, unknown>, facts: Facts, kind: 'dvc-pipel
 const MAX_STAGES = 500
 const MAX_PATHS = 200
 
-export function pipelineStages(value: Record<string, unknown>, filePath: string): PipelineStage[] {
+function pipelineStages(value: Record<string, unknown>, filePath: string): PipelineStage[] {
   if (!isRecord(value.stages)) return []
   const dir = path.posix.dirname(filePath)
   const out: PipelineStage[] = []

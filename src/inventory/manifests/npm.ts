@@ -7,6 +7,7 @@ import { JsonLines } from '../json-lines.js'
 import { isMlPackage } from '../ml-packages.js'
 import { isRecord, jsonOf } from '../parse-errors.js'
 import { npmPurl } from '../purl.js'
+import { lockedNpmDependency } from './npm-locked.js'
 
 const SECTIONS: [string, string | undefined][] = [
   ['dependencies', undefined],
@@ -146,20 +147,8 @@ export function parsePackageLock(text: string, kind: string): InspectResult {
     let at = lines.keyOffset(e.key, cursor)
     if (at < 0) at = lines.keyOffset(e.key)
     if (at >= 0) cursor = at + 1
-    const version = semver.valid(e.version) ?? null
-    const dep: DeclaredDependency = {
-      line: at >= 0 ? lines.lineOf(at) : null,
-      ecosystem: 'npm',
-      name: e.name,
-      specifier: e.version,
-      version,
-      pinned: version !== null,
-      ml: isMlPackage('npm', e.name),
-      purl: npmPurl(e.name, version),
-      ...(e.dev ? { group: 'dev' } : {})
-    }
     // A lock entry that is not a version (a git or file spec) is what npm resolved; no finding here.
-    inv.add(dep, { quiet: true })
+    inv.add(lockedNpmDependency(e.name, e.version, at >= 0 ? lines.lineOf(at) : null, e.dev ? 'dev' : undefined), { quiet: true })
   }
   return inv.result()
 }

@@ -1,12 +1,19 @@
 import { parseSyml } from '@yarnpkg/parsers'
-import type { InspectResult, Issue } from '../../inspect/types.js'
+import type { InspectResult } from '../../inspect/types.js'
+import { clip } from '../../util/clip.js'
 import { Inventory } from '../collect.js'
-import { unparseableManifest, unresolved } from '../issues.js'
+import { unresolved } from '../issues.js'
 import { isRecord } from '../parse-errors.js'
 import { splitLines } from '../text.js'
 import { LOCAL_PROTOCOL, lockedNpmDependency, splitDescriptor } from './npm-locked.js'
+import { malformedLock, symlSyntaxIssue, type SymlLock } from './syml-errors.js'
 
-const KIND = 'pnpm-lock.yaml'
+const PNPM_LOCK: SymlLock = {
+  kind: 'pnpm-lock.yaml',
+  tool: 'pnpm',
+  notAMapping: (shape) => `the top level is ${shape}, not a mapping of lockfileVersion, importers and packages`
+}
+
 /** Lock file formats read here: 5.x (pnpm 6–7), 6.x (pnpm 8), 9.x (pnpm 9 and later). */
 const KNOWN_MAJORS = new Set([5, 6, 9])
 
@@ -36,7 +43,7 @@ export function parsePnpmLock(text: string): InspectResult {
     try {
       value = parseSyml(doc.text)
     } catch (err) {
-      inv.issue(syntaxIssue(err, doc.firstLine))
+      inv.issue(symlSyntaxIssue(PNPM_LOCK, err, doc.firstLine))
       return inv.result()
     }
     if (Object.keys(value).length > 0) docs.push({ value, doc })
@@ -46,12 +53,12 @@ export function parsePnpmLock(text: string): InspectResult {
     const lines = keyLines(doc)
     const raw = value.lockfileVersion
     if (typeof raw !== 'string') {
-      inv.issue(malformed(raw === undefined ? 'there is no `lockfileVersion`, so this is not a pnpm lock file' : '`lockfileVersion` is not a version', lines.version ?? doc.firstLine))
+      inv.issue(malformedLock(PNPM_LOCK, raw === undefined ? 'there is no `lockfileVersion`, so this is not a pnpm lock file' : '`lockfileVersion` is not a version', lines.version ?? doc.firstLine))
       continue
     }
     const major = /^(\d+)(\.\d+)*$/.test(raw) ? Number(raw.split('.')[0]) : null
     if (major === null) {
-      inv.issue(malformed(`\`lockfileVersion\` "${raw.slice(0, 40)}" is not a version`, lines.version))
+      inv.issue(malformedLock(PNPM_LOCK, `\`lockfileVersion\` "${raw.slice(0, 40)}" is not a version`, lines.version))
       continue
     }
     if (!KNOWN_MAJORS.has(major)) {
@@ -67,7 +74,7 @@ export function parsePnpmLock(text: string): InspectResult {
     const packages = value.packages
     if (packages === undefined || packages === null) continue
     if (!isRecord(packages)) {
-      inv.issue(malformed('`packages` is not a mapping of package keys', lines.packages))
+      inv.issue(malformedLock(PNPM_LOCK, '`packages` is not a mapping of package keys', lines.packages))
       continue
     }
     readPackages(packages, major, lines.keys, inv, seen)
@@ -79,7 +86,7 @@ function readPackages(packages: Record<string, unknown>, major: number, lines: M
   for (const [key, entry] of Object.entries(packages)) {
     const line = lines.get(key) ?? null
     if (entry !== null && !isRecord(entry)) {
-      inv.issue(malformed(`the package "${clip(key)}" is not a mapping`, line))
+      inv.issue(malformedLock(PNPM_LOCK, `the package "${clip(key, 80, '...')}" is not a mapping`, line))
       continue
     }
     const field = (name: string): unknown => (isRecord(entry) ? entry[name] : undefined)
@@ -89,7 +96,7 @@ function readPackages(packages: Record<string, unknown>, major: number, lines: M
     const local = LOCAL_PROTOCOL.test(key.replace(/^\//, '')) || (version !== undefined && LOCAL_PROTOCOL.test(version))
     if (local) continue
     if (!name || !version) {
-      inv.issue(malformed(`cannot tell the package name and version of "${clip(key)}"`, line))
+      inv.issue(malformedLock(PNPM_LOCK, `cannot tell the package name and version of "${clip(key, 80, '...')}"`, line))
       continue
     }
     const id = `${name}@${version}`
@@ -157,14 +164,6 @@ function yamlKey(s: string): string | null {
   return /^(.*?):(?:[ \t]|$)/.exec(s)?.[1] ?? null
 }
 
-function syntaxIssue(err: unknown, firstLine: number): Issue {
-  const e = err as { message?: string; mark?: { line?: number }; reason?: string; location?: { start?: { line?: number } } }
-  const message = String(e.message ?? err).split('\n')[0]!.trim()
-  const line = typeof e.mark?.line === 'number' ? firstLine + e.mark.line : e.location?.start?.line ? firstLine + e.location.start.line - 1 : null
-  const shape = /got (an? \w+) instead/.exec(message)
-  return malformed(shape ? `the top level is ${shape[1]}, not a mapping of lockfileVersion, importers and packages` : (e.reason ?? message), line)
-}
-
 /** `name@version` from a package key; peer suffixes (`(react@18.2.0)`, 5.x `_react@18.2.0`) dropped. */
 function keyParts(key: string, major: number): { name: string; version: string } | null {
   if (major < 9 && !key.startsWith('/')) return null
@@ -175,12 +174,4 @@ function keyParts(key: string, major: number): { name: string; version: string }
   }
   const split = splitDescriptor(k.replace(/\(.*$/, ''))
   return split && split[1] ? { name: split[0], version: split[1] } : null
-}
-
-function malformed(detail: string, line: number | null): Issue {
-  return { ...unparseableManifest(KIND, detail, line), fix: `${line ? `Fix line ${line}, or r` : 'R'}egenerate the file with \`pnpm install\`: pnpm cannot read it as it is.` }
-}
-
-function clip(s: string): string {
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s
 }

@@ -5,7 +5,7 @@ import { resolveInclude, type IncludeReader } from '../include-reader.js'
 import { unparseableManifest, unresolved } from '../issues.js'
 import { normalizePypiName } from '../ml-packages.js'
 import { parseRequirement, type Requirement } from '../pep508.js'
-import { pythonDependency } from '../python-deps.js'
+import { invalidRequirement, pythonDependency } from '../python-deps.js'
 import { pypiPurl } from '../purl.js'
 import { splitLines } from '../text.js'
 
@@ -222,7 +222,7 @@ function requirementOf(line: string): Parsed {
     return { req: { name, extras: [], specifier: '', url: pathLike ? `file:${location}` : location, marker }, hashed }
   }
   const parsed = parseRequirement(spec)
-  if (!parsed.ok) return { error: `"${truncate(spec)}" is not a valid requirement (${parsed.error} at column ${parsed.column})` }
+  if (!parsed.ok) return { error: invalidRequirement(spec, parsed) }
   return { req: parsed.requirement, hashed }
 }
 
@@ -248,8 +248,4 @@ function nameFromLocation(location: string): string | null {
     return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(repo) ? repo : null
   }
   return null
-}
-
-function truncate(s: string): string {
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s
 }

@@ -1,12 +1,13 @@
 import { parseSyml } from '@yarnpkg/parsers'
-import type { InspectResult, Issue } from '../../inspect/types.js'
+import type { InspectResult } from '../../inspect/types.js'
+import { clip } from '../../util/clip.js'
 import { Inventory } from '../collect.js'
-import { unparseableManifest } from '../issues.js'
 import { isRecord } from '../parse-errors.js'
 import { splitLines } from '../text.js'
 import { LOCAL_PROTOCOL, lockedNpmDependency, splitDescriptor } from './npm-locked.js'
+import { malformedLock, symlSyntaxIssue, type SymlLock } from './syml-errors.js'
 
-const KIND = 'yarn.lock'
+const YARN_LOCK: SymlLock = { kind: 'yarn.lock', tool: 'yarn', notAMapping: (shape) => `it is not a list of package entries (it reads as ${shape})` }
 const LEGACY_HEADER = /^(#.*(\r?\n))*?#\s+yarn\s+lockfile\s+v1\r?\n/i
 /** An entry's first line: its descriptors at column 0, up to the colon that ends the key. */
 const ENTRY = /^([^\s#].*?):(?:[ \t]|$)/
@@ -25,7 +26,7 @@ export function parseYarnLock(text: string): InspectResult {
   try {
     doc = parseSyml(headerless ? `# yarn lockfile v1\n${text}` : text)
   } catch (err) {
-    inv.issue(syntaxIssue(err, headerless ? 1 : 0))
+    inv.issue(symlSyntaxIssue(YARN_LOCK, err, headerless ? 0 : 1))
     return inv.result()
   }
   const lines = entryLines(text)
@@ -40,7 +41,7 @@ export function parseYarnLock(text: string): InspectResult {
       seen.add(value)
     }
     if (!isRecord(value) || typeof value.version !== 'string') {
-      inv.issue(malformed(isRecord(value) ? `the entry "${clip(key)}" has no version` : `"${clip(key)}" is not a package entry (a block with version and resolution)`, line))
+      inv.issue(malformedLock(YARN_LOCK, isRecord(value) ? `the entry "${clip(key, 80, '...')}" has no version` : `"${clip(key, 80, '...')}" is not a package entry (a block with version and resolution)`, line))
       continue
     }
     const name = packageName(first, value)
@@ -76,26 +77,4 @@ function entryLines(text: string): Map<string, number> {
     }
   })
   return out
-}
-
-function syntaxIssue(err: unknown, shift: number): Issue {
-  const e = err as { message?: string; location?: { start?: { line?: number } }; mark?: { line?: number }; reason?: string }
-  const message = String(e.message ?? err).split('\n')[0]!.trim()
-  if (e.location?.start?.line) {
-    const found = /but (.+) found\.$/.exec(message)?.[1]
-    // The parser appends a final newline, so a truncated file ends "at" a line break.
-    const what = found === '"\\n"' || found === '"\\r\\n"' ? 'a line ends where more of the entry should follow' : `unexpected ${found}`
-    return malformed(found ? `${what} (yarn lockfile v1 syntax)` : message, Math.max(1, e.location.start.line - shift))
-  }
-  if (e.mark && typeof e.mark.line === 'number') return malformed(e.reason ?? message, e.mark.line + 1 - shift)
-  const shape = /got (an? \w+) instead/.exec(message)
-  return malformed(shape ? `it is not a list of package entries (it reads as ${shape[1]})` : message, null)
-}
-
-function malformed(detail: string, line: number | null): Issue {
-  return { ...unparseableManifest(KIND, detail, line), fix: `${line ? `Fix line ${line}, or r` : 'R'}egenerate the file with \`yarn install\`: yarn cannot read it as it is.` }
-}
-
-function clip(s: string): string {
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s
 }
