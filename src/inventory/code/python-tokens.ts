@@ -1,4 +1,4 @@
-import { decodeEscape, isDigit, isIdentPart, isIdentStart, MAX_TOKENS, type Token, type Tokenized } from './tokens.js'
+import { decodeEscape, isIdentPart, isIdentStart, MAX_TOKENS, numberEnd, startsNumber, type Token, type Tokenized } from './tokens.js'
 
 const OPS3 = ['**=', '//=', '>>=', '<<=', '...', '!=']
 const OPS2 = ['**', '//', '==', '!=', '<=', '>=', '->', ':=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '@=', '<<', '>>']
@@ -39,9 +39,8 @@ export function tokenizePython(text: string): Tokenized {
       const s = lexString(text, i, '')
       tokens.push({ kind: 'string', text: text.slice(i, s.end), value: s.value, dynamic: s.dynamic, offset: i })
       i = s.end
-    } else if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
-      let j = i + 1
-      while (j < n && (isIdentPart(text.charCodeAt(j)) || text[j] === '.')) j++
+    } else if (startsNumber(text, i)) {
+      const j = numberEnd(text, i)
       tokens.push({ kind: 'number', text: text.slice(i, j), offset: i })
       i = j
     } else {

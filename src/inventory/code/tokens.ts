@@ -23,6 +23,16 @@ export const isIdentStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >
 export const isIdentPart = (c: number): boolean => isIdentStart(c) || (c >= 48 && c <= 57)
 export const isDigit = (c: number): boolean => c >= 48 && c <= 57
 
+/** A number literal starts here (`1`, `.5`). */
+export const startsNumber = (text: string, i: number): boolean => isDigit(text.charCodeAt(i)) || (text.charCodeAt(i) === 46 && isDigit(text.charCodeAt(i + 1)))
+
+/** Where a number literal starting at `i` ends: digits, letters (hex, exponents, suffixes) and dots, as both languages allow. */
+export function numberEnd(text: string, i: number): number {
+  let j = i + 1
+  while (j < text.length && (isIdentPart(text.charCodeAt(j)) || text[j] === '.')) j++
+  return j
+}
+
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', "'": "'", '"': '"', '`': '`', b: '\b', f: '\f', v: '\v', a: '\x07' }
 
 /** One backslash escape at `i` (pointing at the backslash): its value and the index after it. */
