@@ -252,6 +252,20 @@ test('bad input gets a clear answer: 401 bad or missing signature, 400 malformed
   expect(gh.requests).toEqual([])
 })
 
+test('shutdown while the check run is being created: once GitHub answers, the run is completed as interrupted, never left in progress', async () => {
+  const url = await setup(BASE, EVIL, [{ id: 5002, guid: 'stop-2', event: 'pull_request', action: 'opened' }])
+  const bot = servers[0] as BotServer
+  // the run exists on GitHub at once; the bot hears about it only 1.5 s later
+  gh.failNext({ route: 'checks/create', kind: 'slow', delayMs: 1500 })
+  expect((await deliver(url, 'pull_request', await prPayload(), { delivery: 'stop-2' })).status).toBe(202)
+  await until(() => runs().length === 1, 10_000, 'the run on GitHub')
+  const stopping = bot.shutdown('SIGTERM')
+  servers.splice(0)
+  await stopping
+  expect(runs()).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'failure', external_id: `mg1|void|2|${world.base}|stop-2` })])
+  expect(gh.state.redeliveries.map((r) => r.guid)).toEqual(['stop-2'])
+})
+
 test('graceful shutdown: healthz turns 503, work that cannot finish in the grace period is completed as interrupted and handed back for redelivery', async () => {
   const url = await setup(BASE, EVIL, [{ id: 5001, guid: 'stop-1', event: 'pull_request', action: 'opened' }])
   const bot = servers[0] as BotServer

@@ -16,6 +16,9 @@ export interface Running<T> extends QueueItem<T> {
   release?: (why: string) => Promise<void>
 }
 
+/** After the grace period: how long cancelled jobs get to reach their next cancellation check. */
+const SETTLE_MS = 3000
+
 export class WorkQueue<T> {
   private readonly waiting: QueueItem<T>[] = []
   private readonly running = new Set<Running<T>>()
@@ -84,6 +87,10 @@ export class WorkQueue<T> {
     const waiting = this.waiting.splice(0)
     const running = [...this.running]
     for (const r of running) r.cancelled = true
+    // A job that was creating its check run when time ran out holds one only once GitHub answers; a
+    // cancelled job stops at its next check, so give those a moment to settle (and record `release`).
+    await Promise.race([this.idle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, SETTLE_MS)))])
+    clearTimeout(timer)
     return { waiting, running }
   }
 }

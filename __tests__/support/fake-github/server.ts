@@ -46,7 +46,9 @@ export interface RecordedRequest {
 export interface Fault {
   /** operationId ("checks/create") or route key ("POST /repos/{owner}/{repo}/check-runs") */
   route: string
-  kind: 'secondary-rate-limit' | 'rate-limit' | 'server-error'
+  /** `slow`: the request is carried out at once, its answer sent only after `delayMs` (a request in flight). */
+  kind: 'secondary-rate-limit' | 'rate-limit' | 'server-error' | 'slow'
+  delayMs?: number
   /** default: 403 for rate limits (use 429 for the other form GitHub sends), 502 for server-error */
   status?: number
   /** seconds, for retry-after / x-ratelimit-reset; default 1 so throttled clients retry fast */
@@ -119,6 +121,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
   const violations: Violation[] = []
   let seq = 0
   let remaining = 5000
+  const delays = new WeakMap<RecordedRequest, number>()
   const urls: Urls = { api: '', html: opts.htmlUrl ?? 'https://github.com' }
 
   const server = http.createServer((req, res) => {
@@ -134,7 +137,9 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
         const record = requests[requests.length - 1] as RecordedRequest
         rec = { record, reply: { status: 500, body: { message: `fake-github internal error: ${(e as Error).message}` } } }
       }
-      send(res, rec.reply)
+      const delay = delays.get(rec.record)
+      if (delay) setTimeout(() => send(res, rec.reply), delay)
+      else send(res, rec.reply)
       rec.record.status = rec.reply.status
       rec.record.response = rec.reply.body
       if (log) process.stderr.write(`[fake-github] ${rec.record.method} ${rec.record.path} → ${rec.reply.status}${rec.record.fault ? ` (${rec.record.fault})` : ''}\n`)
@@ -208,7 +213,8 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
     const fault = takeFault(op.operationId, hit.m.key)
     if (fault) {
       record.fault = fault.kind
-      return { record, reply: faultReply(fault) }
+      if (fault.kind === 'slow') delays.set(record, fault.delayMs ?? 1000)
+      else return { record, reply: faultReply(fault) }
     }
 
     if ('owner' in hit.params && (hit.params.owner?.toLowerCase() !== state.owner.toLowerCase() || hit.params.repo?.toLowerCase() !== state.repo.toLowerCase())) {
