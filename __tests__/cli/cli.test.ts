@@ -65,6 +65,23 @@ describe('config errors are exit 2 with file, key and expected type', () => {
     expect(r.stderr).toContain(message)
   })
 
+  test.each([
+    [
+      'an alias bomb',
+      ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghij'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghij'[i]}`).join(',')}]`), 'ignore: *j', ''].join('\n'),
+      'invalid YAML: its aliases (*name) expand to too many values (Excessive alias count indicates a resource exhaustion attack); write the values out instead of using anchors and aliases'
+    ],
+    ['an alias with no anchor', 'ignore: *models\n', 'invalid YAML: Unresolved alias (the anchor must be set before the alias): models; define the anchor (&name) before using the alias, or write the value out'],
+    ['a syntax error', 'ignore:\n  - "a\n', '3: invalid YAML: Missing closing "quote'],
+    ['a duplicate key', 'ignore: []\nignore: []\n', '2: invalid YAML: Map keys must be unique'],
+    ['a key with a line break', '"ign\\nore": []\n', "unknown key 'ign\\nore'; remove it or check its spelling (see docs/config.md)"],
+    ['a collection as a key', '? [a, b]\n: 1\n', "unknown key '[ a, b ]'; remove it or check its spelling (see docs/config.md)"]
+  ])('%s: exactly one line naming the file and what to fix', async (_what, yml, message) => {
+    const root = await makeTree({ ...clean, '.modelgate.yml': yml })
+    const file = path.join(root, '.modelgate.yml')
+    expect(await cli(root, 'scan')).toEqual({ code: 2, stdout: '', stderr: `modelgate: ${file}${/^\d/.test(message) ? ':' : ': '}${message}\n` })
+  })
+
   test('an explicit --config that does not exist is an error; a missing default is fine', async () => {
     const root = await makeTree(clean)
     const r = await cli(root, 'scan', '--config', 'nope.yml')
@@ -196,7 +213,7 @@ describe('reports', () => {
     ])
   })
 
-  test('a crash inside the engine is exit 2, never 0', async () => {
+  test('change mode outside a git repository is exit 2 with git\'s message (engine crashes: exit-codes.test.ts)', async () => {
     const root = await makeTree(clean)
     const r = await cli(root, 'scan', '--base', 'HEAD')
     expect(r.code).toBe(2)

@@ -41,7 +41,8 @@ Finds, identifies and hashes every model, dataset, ML dependency manifest, card
 and signature in DIR (default: .), or only those changed between two git refs.
 
 Options:
-  --base REF            scan only what changed between REF and --head (three-dot, like a PR)
+  --base REF            scan only what changed under DIR between REF and --head
+                        (three-dot, like a PR; paths stay relative to the repository top)
   --head REF            the head side of the change (default: HEAD)
   --config FILE         policy file (default: DIR/.modelgate.yml if present)
   --format FORMAT       text | json | markdown | sarif (default: text)
@@ -57,7 +58,7 @@ Options:
   -h, --help            show this help
   -v, --version         show the version
 
-Exit status: 0 pass, 1 a finding reached --fail-on, 2 usage, config or internal error.`
+Exit status: 0 pass, 1 a finding reached --fail-on, 2 usage, config, output or internal error.`
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback

@@ -23,15 +23,36 @@ export async function loadConfig(root: string, explicit?: string): Promise<{ con
 }
 
 export function parseConfig(text: string, file: string): Config {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true })
+  // logLevel 'error': YAML warnings (e.g. a collection used as a key) must not reach the terminal as Node warnings.
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' })
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!
-    throw new UsageError(`${file}:${lineAt(text, e.pos[0])}: invalid YAML: ${e.message.split('\n')[0]}`)
+    throw new UsageError(oneLine(`${file}:${lineAt(text, e.pos[0])}: invalid YAML: ${e.message.split('\n')[0]}`))
   }
-  const data: unknown = doc.toJS() ?? {}
+  let data: unknown
+  try {
+    // Aliases are expanded here: an alias bomb (aliases of aliases) stops at the library's alias budget.
+    data = doc.toJS() ?? {}
+  } catch (err) {
+    throw new UsageError(oneLine(`${file}: invalid YAML: ${yamlValueError(err as Error)}`))
+  }
   const result = configSchema.safeParse(data, { reportInput: true })
-  if (!result.success) throw new UsageError(`${file}: ${describeIssue(result.error.issues[0]!)}`)
+  if (!result.success) throw new UsageError(oneLine(`${file}: ${describeIssue(result.error.issues[0]!)}`))
   return result.data
+}
+
+/** What `toJS` refuses, with what to change in the file. */
+function yamlValueError(err: Error): string {
+  const first = err.message.split('\n')[0]!
+  if (/alias count/i.test(first)) return `its aliases (*name) expand to too many values (${first}); write the values out instead of using anchors and aliases`
+  if (/unresolved alias/i.test(first)) return `${first}; define the anchor (&name) before using the alias, or write the value out`
+  return `${first}; check the YAML syntax`
+}
+
+/** Config text quoted in a message (keys, values) must not break it over lines or send control characters. */
+function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

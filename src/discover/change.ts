@@ -22,9 +22,15 @@ export interface ChangeDiscovery extends Discovery {
  * Change discovery: the files that differ between the merge base of `base` and
  * `head` (GitHub's three-dot pull-request diff), with renames. Content is read
  * from git objects, so the working tree does not have to match `head`.
+ *
+ * `repo` may be a folder inside the work tree: then only changes under it count (a file
+ * renamed out of it is removed from it). Paths stay repository-relative, as in pull requests;
+ * `isIgnored` sees them relative to `repo`, where the config and its `ignore` globs live.
  */
 export async function discoverChange(repo: string, base: string, head: string, isIgnored: (rel: string) => boolean): Promise<ChangeDiscovery> {
   const top = (await git(repo, ['rev-parse', '--show-toplevel'])).toString('utf8').trim()
+  // `models/` for a folder inside the repository, '' at its top (only the line break goes: names may end in spaces).
+  const prefix = (await git(repo, ['rev-parse', '--show-prefix'])).toString('utf8').replace(/\n$/, '')
   const baseSha = await resolve(top, base, '--base')
   const headSha = await resolve(top, head, '--head')
   const raw = await git(top, ['diff', '--raw', '-z', '-M', '--no-abbrev', '--no-ext-diff', '--no-textconv', `${baseSha}...${headSha}`])
@@ -38,8 +44,8 @@ export async function discoverChange(repo: string, base: string, head: string, i
 
   const candidates: Candidate[] = []
   const escapingLinks: EscapingLink[] = []
-  for (const entry of parseRawDiff(raw)) {
-    if (isIgnored(entry.path)) continue
+  for (const entry of scopeTo(parseRawDiff(raw), prefix)) {
+    if (isIgnored(entry.path.slice(prefix.length))) continue
     const live = entry.change === 'removed' ? { mode: entry.oldMode, sha: entry.oldSha } : { mode: entry.newMode, sha: entry.newSha }
     if (live.mode === SUBMODULE_MODE) continue
     if (live.mode === SYMLINK_MODE) {
@@ -71,7 +77,23 @@ async function resolve(top: string, ref: string, flag: string): Promise<string> 
   }
 }
 
-interface RawEntry {
+/**
+ * The entries under `prefix` (`dir/`, or '' for the whole repository). A rename into the folder
+ * stays a rename (its old path is outside); a rename out of it is, seen from the folder, a removal.
+ */
+export function scopeTo(entries: RawEntry[], prefix: string): RawEntry[] {
+  if (prefix === '') return entries
+  const out: RawEntry[] = []
+  for (const e of entries) {
+    if (e.path.startsWith(prefix)) out.push(e)
+    else if (e.change === 'renamed' && e.oldPath?.startsWith(prefix)) {
+      out.push({ oldMode: e.oldMode, newMode: '000000', oldSha: e.oldSha, newSha: '0'.repeat(e.oldSha.length), change: 'removed', path: e.oldPath })
+    }
+  }
+  return out
+}
+
+export interface RawEntry {
   oldMode: string
   newMode: string
   oldSha: string

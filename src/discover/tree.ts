@@ -5,8 +5,10 @@ import { FileByteSource } from '../util/byte-source.js'
 import type { Candidate, Discovery, EscapingLink } from './types.js'
 
 interface Level {
-  /** Directory of the .gitignore, repo-relative ('' for the root). */
+  /** Directory of the .gitignore, relative to the scanned root ('' for the root and for folders above it). */
   base: string
+  /** For a .gitignore above the scanned root: the path from its folder down to the root (`sub/dir`). */
+  above?: string
   rules: Ignore
 }
 
@@ -14,11 +16,16 @@ interface Level {
  * Whole-tree discovery: every regular file under `root`, honouring nested
  * `.gitignore` files and the config's ignore globs. Symlinks are never followed;
  * one that points out of the tree is reported.
+ *
+ * A root inside a git work tree also honours the .gitignore files between the work tree's
+ * top and the root, as git does. If those ignore the root itself, it was named on purpose:
+ * it is scanned under its own .gitignore files only.
  */
 export async function discoverTree(root: string, isIgnored: (rel: string) => boolean): Promise<Discovery> {
   const absRoot = path.resolve(root)
   const candidates: Candidate[] = []
   const escapingLinks: EscapingLink[] = []
+  const inherited = await parentLevels(absRoot)
 
   const walk = async (rel: string, levels: Level[]): Promise<void> => {
     const dir = path.join(absRoot, rel)
@@ -42,8 +49,32 @@ export async function discoverTree(root: string, isIgnored: (rel: string) => boo
       else if (entry.isFile()) candidates.push(treeCandidate(abs, childRel))
     }
   }
-  await walk('', [])
+  await walk('', inherited)
   return { candidates, escapingLinks }
+}
+
+/** The .gitignore files from the git work tree's top down to (not including) `absRoot`, outermost first. */
+async function parentLevels(absRoot: string): Promise<Level[]> {
+  const top = await workTreeTop(absRoot)
+  if (top === null || top === absRoot) return []
+  const steps = path.relative(top, absRoot).split(path.sep)
+  const found: { depth: number; rules: Ignore }[] = []
+  for (let depth = 0; depth < steps.length; depth++) {
+    const own = await readGitignore(path.join(top, ...steps.slice(0, depth)), '')
+    if (own) found.push({ depth, rules: own.rules })
+    // Each folder on the way down, the root last, as git sees it from the .gitignore files above it.
+    const below = found.map(({ depth: d, rules }) => ({ base: '', above: steps.slice(d, depth + 1).join('/'), rules }))
+    if (gitIgnored(below, '', true)) return []
+  }
+  return found.map(({ depth, rules }) => ({ base: '', above: steps.slice(depth).join('/'), rules }))
+}
+
+/** The nearest folder at or above `dir` holding `.git` (a folder, or a file for worktrees and submodules), or null. */
+async function workTreeTop(dir: string): Promise<string | null> {
+  for (let at = dir; ; at = path.dirname(at)) {
+    if (await lstat(path.join(at, '.git')).then(() => true, () => false)) return at
+    if (path.dirname(at) === at) return null
+  }
 }
 
 function treeCandidate(abs: string, rel: string): Candidate {
@@ -73,7 +104,7 @@ async function readGitignore(dir: string, rel: string): Promise<Level | null> {
 function gitIgnored(levels: Level[], rel: string, isDir: boolean): boolean {
   let ignored = false
   for (const level of levels) {
-    const sub = level.base ? rel.slice(level.base.length + 1) : rel
+    const sub = level.above !== undefined ? (rel ? `${level.above}/${rel}` : level.above) : level.base ? rel.slice(level.base.length + 1) : rel
     const verdict = level.rules.test(isDir ? `${sub}/` : sub)
     if (verdict.ignored) ignored = true
     else if (verdict.unignored) ignored = false

@@ -24,9 +24,24 @@ export function renderText(report: Report): string {
   }
   lines.push('')
   lines.push(`Verdict: ${report.verdict.toUpperCase()} (${plural(s.bySeverity.error, 'error')}, ${plural(s.bySeverity.warning, 'warning')}, ${plural(s.bySeverity.note, 'note')})`)
-  return lines.join('\n') + '\n'
+  // Every line is our template around repository text (paths, messages quoting file content): no
+  // template holds a control character, so escaping whole lines makes all of that text inert.
+  return lines.map(inert).join('\n') + '\n'
 }
 
 function short(ref: string | undefined): string {
   return ref ? ref.slice(0, 12) : '?'
+}
+
+/**
+ * C0/C1 controls (newlines that would forge report lines, ESC that starts terminal sequences),
+ * bidi overrides and isolates that reorder what is shown, zero-width and line/paragraph separators.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
+
+/** Shows each unsafe character as an escape (`\n`, `\u001b`, `\u202e`) instead of letting the terminal act on it. */
+export function inert(text: string): string {
+  return text.replace(UNSAFE, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
