@@ -235,6 +235,21 @@ export interface Report {
   findings: Finding[]
   /** Known vulnerabilities behind this report's `vulnerable-dependency` findings (affected versions only). */
   vulnerabilities?: Vulnerability[]
+  /** `licenses.exceptions` entries in force, one row per artifact or dependency they cover (src/licenses/). */
+  licenseExceptions?: LicenseExceptionRow[]
+}
+
+/** A license exception in force: what it covers, the license accepted, and why. */
+export interface LicenseExceptionRow {
+  /** The artifact path or dependency purl covered. */
+  path: string
+  /** Its resolved license (SPDX expression), null when unknown or missing. */
+  license: string | null
+  /** The `licenses.exceptions[].path` pattern that matched. */
+  pattern: string
+  reason: string
+  /** `YYYY-MM-DD`, valid through that day (UTC); null for no expiry. */
+  expires: string | null
 }
 
 /** One advisory affecting one pinned dependency: the row of the PR comment's vulnerability table. */

@@ -111,7 +111,7 @@ describe('BOM enrichment from hand-made scan results', () => {
         prop('modelgate:card:library', 'peft')
       ]
     })
-    expect(adapter.licenses).toEqual([{ license: { name: 'llama3.1' } }])
+    expect(adapter.licenses).toEqual([{ license: { name: 'Llama 3.1 Community License Agreement' } }])
     // peft (card library_name) and torch (safetensors written by PyTorch); transformers is not needed by this folder's files.
     expect(bom.dependencies.find((d: Json) => d.ref === 'model:adapters/acme-lora').dependsOn).toEqual(['dataset:huggingface:acme/support-tickets', `hub:${LLAMA_PURL}`, 'lib:pkg:pypi/peft@0.12.0', 'lib:pkg:pypi/torch@2.4.1'])
   })

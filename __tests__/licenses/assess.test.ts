@@ -3,6 +3,7 @@ import { assessLicenses } from '../../src/licenses/assess.js'
 import { applySeverityOverrides, verdictFor } from '../../src/assess/severity.js'
 import { fsTreeReader } from '../../src/verify/tree-reader.js'
 import type { Artifact } from '../../src/types.js'
+import { normalizeLicense } from '../../src/licenses/normalize.js'
 import { makeTree, type TreeSpec } from '../support/tree.js'
 import { artifact, config } from './helpers.js'
 
@@ -220,4 +221,96 @@ test('a tree that cannot be listed degrades to "missing", never throws', async (
   const r = await assessLicenses({ artifacts: [artifact('m.bin', 'model')], dependencies: [], config: config(), tree: broken, now: NOW })
   expect(summary(r.licenses)).toEqual({ 'm.bin': 'missing null <- nothing' })
   expect(r.findings.map((f) => f.rule)).toEqual(['license-missing'])
+})
+
+describe('fail closed under a deny policy: an unreadable declaration never passes silently', () => {
+  const DENY_NC = 'licenses:\n  deny: ["CC-BY-NC-*"]'
+  const bypasses = ['cc-by-nc-4.0, mit', 'MIT/CC-BY-NC-4.0', 'mit; cc-by-nc-4.0', 'MIT & CC-BY-NC-4.0', 'MIT + CC-BY-NC-4.0', 'Apache-2.0 (non-commercial use only)', 'mit, apache-2.0', '(MIT', 'MIT)', 'LicenseRef-']
+
+  test.each(bypasses)('`license: "%s"` is license-unknown on the card line', async (declared) => {
+    const r = await run({ 'm/README.md': card(`license: ${JSON.stringify(declared)}\nlibrary_name: x`), 'm/model.bin': 'x' }, [artifact('m/model.bin', 'model')], DENY_NC)
+    expect(summary(r.licenses)).toEqual({ 'm/model.bin': 'unknown null <- card m/README.md:2' })
+    expect(r.findings.map((f) => `${f.rule} ${f.severity} ${f.path}:${f.line}`)).toEqual(['license-unknown warning m/README.md:2'])
+    expect(r.findings[0]!.message).toBe(`The license of this model cannot be read as an SPDX license: ${normalizeLicense(declared)!.note} Applies to \`m/model.bin\`.`)
+    expect(r.findings[0]!.fix).toBe(
+      'Declare the license as one SPDX expression or Hugging Face license id (`license: apache-2.0`, `license: MIT AND CC-BY-NC-4.0`), or `license: other` with `license_name` and `license_link` for a custom license.'
+    )
+  })
+
+  test('with `unknown: error` the gate fails; the SPDX spelling of the same list is denied', async () => {
+    const listed = await run({ 'd/README.md': card('license: "cc-by-nc-4.0, mit"\ntask_categories: [text-classification]'), 'd/train.csv': 'a\n' }, [artifact('d/train.csv', 'dataset')], `${DENY_NC}\n  unknown: error`)
+    expect(listed.findings.map((f) => `${f.rule} ${f.severity}`)).toEqual(['license-unknown error'])
+    expect(verdictFor(applySeverityOverrides(listed.findings, listed.cfg), 'error')).toBe('fail')
+    const spdx = await run({ 'd/README.md': card('license: "CC-BY-NC-4.0 AND MIT"\ntask_categories: [text-classification]'), 'd/train.csv': 'a\n' }, [artifact('d/train.csv', 'dataset')], DENY_NC)
+    expect(spdx.findings.map((f) => `${f.rule} ${f.severity} ${f.message}`)).toEqual([
+      'license-denied error The card declares `license: CC-BY-NC-4.0 AND MIT`, read as CC-BY-NC-4.0 AND MIT, which the license policy denies (CC-BY-NC-* in licenses.deny matches CC-BY-NC-4.0). Applies to `d/train.csv`.'
+    ])
+  })
+
+  test('an unreadable card is reported even when a weaker source names a license', async () => {
+    const r = await run(
+      { 'm/README.md': card('license: "cc-by-nc-4.0, mit"\nlibrary_name: x'), 'm/config.json': JSON.stringify({ license: 'mit' }), 'm/model.bin': 'x' },
+      [artifact('m/model.bin', 'model')],
+      DENY_NC
+    )
+    expect(summary(r.licenses)).toEqual({ 'm/model.bin': 'known MIT <- model-config m/config.json:null' })
+    expect(r.findings.map((f) => `${f.rule} ${f.severity} ${f.path}:${f.line} ${f.message}`)).toEqual([
+      'license-unknown warning m/README.md:2 The license of this model cannot be read as an SPDX license: `cc-by-nc-4.0, mit` joins licenses with `,`, which SPDX does not define (do all of them apply, or may one be chosen?); write `CC-BY-NC-4.0 AND MIT` if all of them apply or `CC-BY-NC-4.0 OR MIT` if one may be chosen. The license found elsewhere (MIT, from m/config.json) does not settle it: this declaration may add or change terms. Applies to `m/model.bin`.'
+    ])
+  })
+
+  test('a card `mit` does not hide a LICENSE file with added non-commercial terms', async () => {
+    const nc = full['MIT']!.licenseText.replace('without restriction', 'for non-commercial purposes only')
+    const r = await run({ 'm/README.md': card('license: mit\nlibrary_name: x'), 'm/LICENSE': nc, 'm/model.bin': 'x' }, [artifact('m/model.bin', 'model')], DENY_NC)
+    expect(summary(r.licenses)).toEqual({ 'm/model.bin': 'known MIT <- card m/README.md:2' })
+    expect(r.findings.map((f) => `${f.rule} ${f.severity} ${f.path}:${f.line} ${f.message}`)).toEqual([
+      'license-unknown warning m/LICENSE:null The license of this model cannot be read as an SPDX license: The license text in m/LICENSE is not recognised: its text is MIT with added terms ("software for non commercial purposes only including"). The license found elsewhere (MIT, from m/README.md) does not settle it: this declaration may add or change terms. Applies to `m/model.bin`.'
+    ])
+    expect(r.findings[0]!.fix).toBe(
+      'Keep the unmodified text of one license in the LICENSE file; for terms of your own, declare them on the card (`license: other` with `license_name` and `license_link`) and have them reviewed.'
+    )
+  })
+
+  test('`unknown: off` silences it, as the policy says', async () => {
+    const r = await run({ 'm/README.md': card('license: "cc-by-nc-4.0, mit"\nlibrary_name: x'), 'm/model.bin': 'x' }, [artifact('m/model.bin', 'model')], `${DENY_NC}\n  unknown: "off"`)
+    expect(r.findings).toEqual([])
+  })
+})
+
+test('`license_name` (with `license_link`) and no `license:` is a custom license, like `license: other`', async () => {
+  const r = await run(
+    {
+      'a/README.md': card('license_name: acme-research\nlicense_link: https://acme.example/license\nlibrary_name: x'),
+      'a/model.bin': 'x',
+      'b/README.md': card('library_name: x\nlicense_name: llama3'),
+      'b/model.bin': 'x'
+    },
+    [artifact('a/model.bin', 'model'), artifact('b/model.bin', 'model')],
+    'licenses:\n  allow: [MIT]'
+  )
+  expect(summary(r.licenses)).toEqual({ 'a/model.bin': 'known LicenseRef-acme-research <- card a/README.md:2', 'b/model.bin': 'known LicenseRef-hf-llama3 <- card b/README.md:3' })
+  expect(r.licenses.get('a/model.bin')).toMatchObject({ name: 'acme-research', url: 'https://acme.example/license' })
+  expect(r.cards.get('a/README.md')).toMatchObject({ state: 'known', expression: 'LicenseRef-acme-research', name: 'acme-research' })
+  expect(r.findings.map((f) => `${f.rule} ${f.severity} ${f.path}:${f.line} ${f.message}`)).toEqual([
+    "license-not-allowed error a/README.md:2 The card declares `license_name: acme-research`, read as LicenseRef-acme-research, which is not on the license policy's allow list. Applies to `a/model.bin`.",
+    "license-not-allowed error b/README.md:3 The card declares `license_name: llama3`, read as LicenseRef-hf-llama3, which is not on the license policy's allow list. Applies to `b/model.bin`."
+  ])
+})
+
+test('a LICENSE file when the SPDX license texts cannot be loaded: license-unknown for that file, the scan goes on', async () => {
+  const root = await makeTree({ 'm/LICENSE': full['MIT']!.licenseText, 'm/model.bin': 'x', 'n/LICENSE': 'Llama 3 Community License Agreement\n\nMeta Llama 3 Version Release Date: April 18, 2024\n', 'n/model.bin': 'x' })
+  let calls = 0
+  const missing = async () => {
+    calls++
+    throw new Error("Cannot find package 'spdx-license-list' imported from /opt/modelgate/cli.js")
+  }
+  const r = await assessLicenses({ artifacts: [artifact('m/model.bin', 'model'), artifact('n/model.bin', 'model')], dependencies: [], config: config(), tree: fsTreeReader(root), now: NOW, licenseTexts: missing })
+  expect(summary(r.licenses)).toEqual({ 'm/model.bin': 'unknown null <- license-file m/LICENSE:null', 'n/model.bin': 'known LicenseRef-hf-llama3 <- license-file n/LICENSE:null' })
+  expect(r.findings.map((f) => `${f.rule} ${f.severity} ${f.path}:${f.line} ${f.message}`)).toEqual([
+    "license-unknown warning m/LICENSE:null The license of this model cannot be read as an SPDX license: m/LICENSE cannot be identified: ModelGate's SPDX license texts could not be loaded (Cannot find package 'spdx-license-list' imported from /opt/modelgate/cli.js), so its text was not compared; keep spdx-license-texts.json beside the ModelGate bundle (dist/spdx-license-texts.json next to dist/cli.js, dist/index.js or dist/server.js) or run ModelGate from a full install. Applies to `m/model.bin`.",
+    "license-use-restricted note n/LICENSE:null n/LICENSE is the license text of Meta Llama 3 Community License Agreement, which restricts how the model may be used. Summary: Meta's Acceptable Use Policy applies; a product with more than 700 million monthly active users needs a separate license from Meta; \"Built with Meta Llama 3\" attribution is required; the model and its outputs may not be used to improve other large language models. Applies to `n/model.bin`."
+  ])
+  expect(r.findings[0]!.fix).toBe('Install ModelGate complete (dist/spdx-license-texts.json beside the bundle, or node_modules for a source checkout) and scan again; until then this LICENSE file is unchecked.')
+  // A failed load is not remembered: the next file (or run) tries again.
+  expect(calls).toBe(2)
 })

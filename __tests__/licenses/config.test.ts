@@ -11,8 +11,8 @@ const error = (yaml: string): string => {
   throw new Error('expected a config error')
 }
 
-test('defaults: no allow list, empty deny, unknown is a warning, no exceptions', () => {
-  expect(DEFAULT_CONFIG.licenses).toEqual({ deny: [], unknown: 'warning', exceptions: [] })
+test('defaults: no allow list, empty deny, unknown is a warning, no exceptions, no package index lookups', () => {
+  expect(DEFAULT_CONFIG.licenses).toEqual({ deny: [], unknown: 'warning', exceptions: [], lookups: false })
 })
 
 test('a full licenses block loads', () => {
@@ -45,4 +45,12 @@ test('mistakes are errors that name the key', () => {
   expect(error('licenses:\n  exceptions:\n    - { path: a, reason: r, expires: 2026-02-30 }')).toBe(".modelgate.yml: key 'licenses.exceptions.0.expires': expected a real calendar date")
   expect(error('licenses:\n  exceptions:\n    - { path: a, reason: r, expires: next year }')).toBe(".modelgate.yml: key 'licenses.exceptions.0.expires': expected a date as YYYY-MM-DD")
   expect(error('licenses:\n  exceptions:\n    - { path: a, reason: "  " }')).toMatch(/key 'licenses\.exceptions\.0\.reason'/)
+})
+
+test('package index lookups: a switch and two base URLs, checked when the config loads', () => {
+  const c = load('licenses:\n  lookups: true\n  pypi-url: https://pypi.internal.example/root\n  npm-url: http://127.0.0.1:4873')
+  expect(c.licenses).toEqual({ deny: [], unknown: 'warning', exceptions: [], lookups: true, 'pypi-url': 'https://pypi.internal.example/root', 'npm-url': 'http://127.0.0.1:4873' })
+  expect(error('licenses:\n  pypi-url: ftp://pypi.example')).toBe(".modelgate.yml: key 'licenses.pypi-url': expected an http(s) URL such as https://pypi.org")
+  expect(error('licenses:\n  npm-url: registry.npmjs.org')).toBe(".modelgate.yml: key 'licenses.npm-url': expected an http(s) URL such as https://registry.npmjs.org")
+  expect(error('licenses:\n  lookups: yes please')).toMatch(/^\.modelgate\.yml: key 'licenses\.lookups': expected boolean/)
 })

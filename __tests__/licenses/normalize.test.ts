@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import parse from 'spdx-expression-parse'
 import { licenseRef, normalizeLicense } from '../../src/licenses/normalize.js'
 import { HF_LICENSES } from '../../src/licenses/hf-licenses.js'
+import { shown } from '../../src/licenses/display.js'
 
 const expr = (v: unknown, other?: { name?: unknown; link?: unknown }): string | null => {
   const n = normalizeLicense(v, other)
@@ -110,4 +111,155 @@ test('any input: no throw, and a known result is a parseable expression', () => 
     }),
     { numRuns: 500 }
   )
+})
+
+describe('fail closed: a correction never drops a license or a word', () => {
+  const note = (v: string): string | null => {
+    const n = normalizeLicense(v)!
+    return n.state === 'known' ? `known ${n.expression}` : n.note
+  }
+
+  test('licenses joined by , ; / & + are unknown, with the two SPDX spellings to choose from', () => {
+    const both = (a: string, b: string, sep: string, input: string) =>
+      `\`${input}\` joins licenses with \`${sep}\`, which SPDX does not define (do all of them apply, or may one be chosen?); write \`${a} AND ${b}\` if all of them apply or \`${a} OR ${b}\` if one may be chosen.`
+    expect(note('cc-by-nc-4.0, mit')).toBe(both('CC-BY-NC-4.0', 'MIT', ',', 'cc-by-nc-4.0, mit'))
+    expect(note('mit, cc-by-nc-4.0')).toBe(both('MIT', 'CC-BY-NC-4.0', ',', 'mit, cc-by-nc-4.0'))
+    expect(note('MIT/CC-BY-NC-4.0')).toBe(both('MIT', 'CC-BY-NC-4.0', '/', 'MIT/CC-BY-NC-4.0'))
+    expect(note('CC-BY-NC-4.0/MIT')).toBe(both('CC-BY-NC-4.0', 'MIT', '/', 'CC-BY-NC-4.0/MIT'))
+    expect(note('mit; cc-by-nc-4.0')).toBe(both('MIT', 'CC-BY-NC-4.0', ';', 'mit; cc-by-nc-4.0'))
+    expect(note('MIT & CC-BY-NC-4.0')).toBe(both('MIT', 'CC-BY-NC-4.0', '&', 'MIT & CC-BY-NC-4.0'))
+    expect(note('MIT + CC-BY-NC-4.0')).toBe(both('MIT', 'CC-BY-NC-4.0', '+', 'MIT + CC-BY-NC-4.0'))
+    expect(note('cc-by-nc-4.0 + mit')).toBe(both('CC-BY-NC-4.0', 'MIT', '+', 'cc-by-nc-4.0 + mit'))
+    expect(note('MIT, GPL-3.0')).toBe(both('MIT', 'GPL-3.0-only', ',', 'MIT, GPL-3.0'))
+    expect(note('mit, apache-2.0')).toBe(both('MIT', 'Apache-2.0', ',', 'mit, apache-2.0'))
+    expect(note('MIT/Apache-2.0')).toBe(both('MIT', 'Apache-2.0', '/', 'MIT/Apache-2.0'))
+    expect(note('mit, llama2')).toBe(both('MIT', 'LicenseRef-scancode-llama-2-license-2023', ',', 'mit, llama2'))
+    expect(note('MIT, or ask us')).toBe('`MIT, or ask us` names MIT among other text (joined by `,`), which may change the terms and which SPDX cannot express.')
+    expect(note('free for research, ask us otherwise')).toBe('`free for research, ask us otherwise` is not an SPDX license expression or a Hugging Face license id.')
+  })
+
+  test('a license qualified in parentheses or with extra words is unknown', () => {
+    const qualified = (input: string, id: string, words: string) =>
+      `\`${input}\` qualifies ${id} with \`(${words})\`, which may change its terms and which SPDX cannot express; if those are the terms, declare \`license: other\` with \`license_name\` and \`license_link\`.`
+    expect(note('Apache-2.0 (non-commercial use only)')).toBe(qualified('Apache-2.0 (non-commercial use only)', 'Apache-2.0', 'non-commercial use only'))
+    expect(note('MIT (for research only)')).toBe(qualified('MIT (for research only)', 'MIT', 'for research only'))
+    expect(note('MIT for research only')).toBe('`MIT for research only` is not an SPDX license expression or a Hugging Face license id.')
+    expect(note('Apache 2.0 non-commercial')).toBe('`Apache 2.0 non-commercial` is not an SPDX license expression or a Hugging Face license id.')
+    expect(note('CC-BY-4.0-NC')).toBe('`CC-BY-4.0-NC` is not an SPDX license expression or a Hugging Face license id.')
+    expect(note('"MIT"')).toBe('`"MIT"` is not an SPDX license expression or a Hugging Face license id.')
+    expect(note('MIT`')).toBe("`MIT'` is not an SPDX license expression or a Hugging Face license id.")
+  })
+
+  test('invalid SPDX is unknown: unbalanced parentheses, an empty LicenseRef, doubled or dangling operators', () => {
+    const invalid = (v: string) => `\`${v}\` is not an SPDX license expression or a Hugging Face license id.`
+    for (const v of ['(MIT', 'MIT)', 'LicenseRef-', 'licenseref-', 'MIT OR OR Apache-2.0', 'MIT AND (Apache-2.0 OR', 'Apache-2.0 WITH', '(MIT OR Apache-2.0']) expect(note(v)).toBe(invalid(v))
+    // Valid expressions still read, parentheses and all.
+    expect(note('(MIT OR Apache-2.0)')).toBe('known MIT OR Apache-2.0')
+    expect(note('MIT AND (Apache-2.0 OR BSD-3-Clause)')).toBe('known MIT AND (Apache-2.0 OR BSD-3-Clause)')
+    expect(note('LicenseRef-acme.v2')).toBe('known LicenseRef-acme.v2')
+  })
+
+  test('control and bidi characters make a declaration unknown, shown escaped', () => {
+    expect(note('MIT\u0000\u202e')).toBe('`MIT\\u0000\\u202e` contains control or invisible formatting characters, so it is not a license identifier.')
+    expect(note('MIT\u200b')).toBe('`MIT\\u200b` contains control or invisible formatting characters, so it is not a license identifier.')
+    expect(note('Apache\u20122.0')).toBe('`Apache\u20122.0` is not an SPDX license expression or a Hugging Face license id.')
+  })
+
+  test('spellings of one license are still read: nothing dropped, nothing invented', () => {
+    expect(note('Apache License, Version 2.0')).toBe('known Apache-2.0')
+    expect(note('Apache License Version 2.0')).toBe('known Apache-2.0')
+    expect(note('The MIT License')).toBe('known MIT')
+    expect(note('BSD 3-Clause License')).toBe('known BSD-3-Clause')
+    expect(note('GNU GPL v3')).toBe('known GPL-3.0-only')
+    expect(note('GPLv2+')).toBe('known GPL-2.0-or-later')
+    expect(note('LGPLv2.1+')).toBe('known LGPL-2.1-or-later')
+    expect(note('Apache 2')).toBe('known Apache-2.0')
+    // spdx-correct reads `Eclipse Public License 2.0` as EPL-1.0: a version not written.
+    expect(note('Eclipse Public License 2.0')).toBe('`Eclipse Public License 2.0` is not an SPDX license expression or a Hugging Face license id.')
+  })
+
+  test('license_name: a list of ids is not a custom license; invisible characters are refused; a link with spaces is dropped', () => {
+    expect(normalizeLicense('other', { name: 'cc-by-nc-4.0, mit' })).toMatchObject({ state: 'unknown', note: expect.stringMatching(/^`cc-by-nc-4\.0, mit` joins licenses with `,`/) })
+    expect(normalizeLicense('other', { name: 'Acme\u202e License' })).toMatchObject({
+      state: 'unknown',
+      note: "`license_name: Acme\\u202e License` contains control or invisible formatting characters, so it cannot be shown as the license's name."
+    })
+    expect(normalizeLicense('other', { name: 'Acme, Inc. research license', link: 'https://acme.example/a b' })).toEqual({
+      state: 'known',
+      expression: 'LicenseRef-Acme-Inc.-research-license',
+      name: 'Acme, Inc. research license',
+      url: null,
+      restriction: null,
+      note: null
+    })
+  })
+
+  test('object keys are not license ids', () => {
+    for (const v of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) expect(normalizeLicense(v)).toMatchObject({ state: 'unknown', expression: null })
+  })
+
+  test('a Hugging Face LicenseRef read back keeps its name', () => {
+    expect(normalizeLicense('LicenseRef-hf-llama3')).toMatchObject({ state: 'known', expression: 'LicenseRef-hf-llama3', name: 'Meta Llama 3 Community License Agreement' })
+    expect(normalizeLicense('LicenseRef-scancode-gemma-tou-2024-04-01')).toMatchObject({ name: 'Gemma Terms of Use' })
+    expect(normalizeLicense('LicenseRef-acme')).toMatchObject({ name: 'LicenseRef-acme', url: null })
+  })
+})
+
+/** The license ids of an expression (exceptions left out). */
+function idsOf(expression: string): string[] {
+  const out = new Set<string>()
+  const walk = (n: parse.Info): void => {
+    if ('conjunction' in n) {
+      walk(n.left)
+      walk(n.right)
+    } else out.add(n.license + (n.plus ? '+' : ''))
+  }
+  walk(parse(expression))
+  return [...out].sort()
+}
+
+describe('property: the output never drops or invents a license id of the input', () => {
+  const IDS = ['MIT', 'mit', 'Apache-2.0', 'apache-2.0', 'CC-BY-NC-4.0', 'cc-by-nc-4.0', 'GPL-3.0', 'gpl-3.0', 'BSD-3-Clause', 'ISC', 'cc-by-4.0', 'llama2', 'gemma', 'LicenseRef-acme']
+  const canonical = (id: string): string => normalizeLicense(id)!.expression!
+  const JOINS = [' AND ', ' OR ', ' and ', ' or ', ' WITH ', ', ', ',', '/', ' / ', '; ', ' & ', ' + ', '+', ' ', ' (', ') ', '(', ')']
+  const EXTRA = ['', ' license', ' License', ' only', ' for research', ' (non-commercial)', ' v2', ' 2.0', ' non commercial', ' NC', ' version 3']
+
+  test('ids joined by anything, with or without extra words', () => {
+    expect(IDS.map(canonical)).toEqual(['MIT', 'MIT', 'Apache-2.0', 'Apache-2.0', 'CC-BY-NC-4.0', 'CC-BY-NC-4.0', 'GPL-3.0-only', 'GPL-3.0-only', 'BSD-3-Clause', 'ISC', 'CC-BY-4.0', 'LicenseRef-scancode-llama-2-license-2023', 'LicenseRef-scancode-gemma-tou-2024-04-01', 'LicenseRef-acme'])
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...IDS), fc.constantFrom(...JOINS)), { minLength: 1, maxLength: 4 }), fc.constantFrom(...EXTRA), (parts, extra) => {
+        const text = parts.map(([id, join], i) => (i < parts.length - 1 ? id + join : id)).join('') + extra
+        const n = normalizeLicense(text)!
+        if (n.state !== 'known') return
+        // Known: exactly the ids written (WITH takes an exception, not a license, on its right).
+        const written = parts.filter((_, i) => i === 0 || parts[i - 1]![1].trim().toUpperCase() !== 'WITH').map(([id]) => canonical(id))
+        expect(idsOf(n.expression!)).toEqual([...new Set(written)].sort())
+        // And nothing SPDX cannot say was read past.
+        expect(text).not.toMatch(/[,;/&]| \+ |\+\S|\(non|research|NC$|commercial/)
+      }),
+      { numRuns: 2000 }
+    )
+  })
+
+  test('any text: a known result names only ids whose words are in the input', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (text) => {
+        const n = normalizeLicense(text)
+        if (n?.state !== 'known') return
+        const words = new Set(text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean))
+        for (const id of idsOf(n.expression!)) {
+          // Every letter word of the id (`apache` of Apache-2.0, `licenseref`, `acme`) is written.
+          for (const w of id.toLowerCase().split(/[^a-z]+/).filter((x) => x.length > 1 && x !== 'only' && x !== 'or' && x !== 'later' && x !== 'clause')) expect(words.has(w) || text.toLowerCase().includes(w)).toBe(true)
+        }
+      }),
+      { numRuns: 2000 }
+    )
+  })
+})
+
+test('shown: invisible characters escaped, clipped with an ellipsis, never inside a surrogate pair', () => {
+  expect(shown('MIT\u0000\u202e\u200b\n', 80)).toBe('MIT\\u0000\\u202e\\u200b\\u000a')
+  expect(shown('a'.repeat(300), 200)).toBe(`${'a'.repeat(199)}…`)
+  expect(shown(`${'a'.repeat(198)}\u{1F600}x`, 200)).toBe(`${'a'.repeat(198)}…`)
+  expect(shown(`${'a'.repeat(197)}\u{1F600}xy`, 200)).toBe(`${'a'.repeat(197)}\u{1F600}…`)
 })

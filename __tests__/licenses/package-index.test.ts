@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net'
 import full from 'spdx-license-list/full.js'
 import { assessLicenses } from '../../src/licenses/assess.js'
 import { PackageIndex } from '../../src/licenses/package-index.js'
+import { registryOptions } from '../../src/licenses/registry-options.js'
+import { scan } from '../../src/engine/scan.js'
 import { fsTreeReader } from '../../src/verify/tree-reader.js'
 import { makeTree } from '../support/tree.js'
 import { config, dependency } from './helpers.js'
@@ -22,6 +24,24 @@ const ROUTES: Record<string, unknown> = {
   '/legacy/1.0.0': { name: 'legacy', licenses: [{ type: 'MIT' }, { type: 'Apache-2.0' }] }
 }
 
+/** A chunked answer (no content-length) that never ends: only a reader that stops at its cap gets past it. */
+const stream = { sent: 0, closed: Promise.resolve() }
+function endless(res: http.ServerResponse): void {
+  inFlight--
+  stream.sent = 0
+  stream.closed = new Promise((resolve) => res.on('close', () => resolve()))
+  res.writeHead(200, { 'content-type': 'application/json' })
+  res.write('{"info": {"license": "')
+  const chunk = 'a'.repeat(16 * 1024)
+  const pump = (): void => {
+    while (!res.destroyed) {
+      stream.sent += chunk.length
+      if (!res.write(chunk)) return void res.once('drain', pump)
+    }
+  }
+  pump()
+}
+
 let server: http.Server
 let base = ''
 const hits: string[] = []
@@ -34,6 +54,8 @@ beforeAll(async () => {
     inFlight++
     maxInFlight = Math.max(maxInFlight, inFlight)
     // A little latency so concurrent requests overlap.
+    if (req.url === '/pypi/endless/1.0/json') return endless(res)
+    if (req.url === '/pypi/huge/1.0/json') return res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(200_000) }).end(`{"info":{"license":"${'a'.repeat(200_000 - 24)}"}}`)
     setTimeout(() => {
       inFlight--
       if (req.url === '/pypi/broken/1.0/json') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"info": ')
@@ -146,4 +168,63 @@ test('through the engine: a library license the index declares is on the depende
   ])
   const bom = JSON.parse(serializeBom(report, { subject: 'x', format: 'json', now: new Date(0) }))
   expect(bom.components.find((c: { purl?: string }) => c.purl === 'pkg:pypi/torch@2.1.0').licenses).toEqual([{ license: { id: 'BSD-3-Clause' } }])
+})
+
+test('a chunked answer larger than the cap is cut off at the cap, never read to its end', async () => {
+  const index = new PackageIndex({ pypiUrl: base, maxBodyBytes: 64 * 1024 })
+  expect(short(await index.lookup(dependency('endless', '1.0')))).toBe('failed: the package index answer is larger than 64 KiB, so it was not read')
+  // The reader hung up: the server's endless stream ends with the connection.
+  await stream.closed
+  expect(stream.sent).toBeGreaterThan(64 * 1024)
+  // A declared content-length over the cap is refused before reading.
+  expect(short(await index.lookup(dependency('huge', '1.0')))).toBe('failed: the package index answer is larger than 64 KiB, so it was not read')
+  // Through the license check: unknown, and (an outage is not evidence) no finding.
+  const r = await assessLicenses({ artifacts: [], dependencies: [dependency('endless', '1.0')], config: config('licenses:\n  allow: [MIT]'), tree: fsTreeReader(await makeTree({})), registry: { pypiUrl: base, maxBodyBytes: 64 * 1024 } })
+  expect(r.licenses.get('pkg:pypi/endless@1.0')).toMatchObject({ state: 'unknown', reason: 'the package index answer is larger than 64 KiB, so it was not read.' })
+  expect(r.findings).toEqual([])
+})
+
+test('registry options: the config decides unless the caller says otherwise; the caller keeps the config URLs', () => {
+  expect(registryOptions(config().licenses)).toEqual({ offline: true })
+  expect(registryOptions(config('licenses:\n  lookups: true').licenses)).toEqual({ offline: false })
+  const urls = config('licenses:\n  pypi-url: https://pypi.internal.example/root\n  npm-url: https://npm.internal.example')
+  expect(registryOptions(urls.licenses)).toEqual({ pypiUrl: 'https://pypi.internal.example/root', npmUrl: 'https://npm.internal.example', offline: true })
+  // The CLI's --online passes {}.
+  expect(registryOptions(urls.licenses, {})).toEqual({ pypiUrl: 'https://pypi.internal.example/root', npmUrl: 'https://npm.internal.example' })
+  expect(registryOptions(config('licenses:\n  lookups: true').licenses, { offline: true })).toEqual({ offline: true })
+})
+
+describe('through the engine: `licenses.lookups` and the index URLs in .modelgate.yml', () => {
+  const files = { 'requirements.txt': 'torch==2.1.0\n', 'package.json': JSON.stringify({ name: 'app', dependencies: { '@tensorflow/tfjs': '4.22.0' } }) }
+  const licenses = (deps: { name: string; license?: string }[]) => deps.map((d) => [d.name, d.license ?? null])
+
+  test('lookups: true with pypi-url and npm-url: the action and the bot (which pass no registry) ask the configured indexes', async () => {
+    const root = await makeTree({ ...files, '.modelgate.yml': `licenses:\n  lookups: true\n  pypi-url: ${base}\n  npm-url: ${base}/\n` })
+    const { report } = await scan({ root, failOn: 'never' })
+    expect(licenses(report.dependencies)).toEqual([
+      ['@tensorflow/tfjs', 'Apache-2.0'],
+      ['torch', 'BSD-3-Clause']
+    ])
+    expect(hits.sort()).toEqual(['/@tensorflow%2Ftfjs/4.22.0', '/pypi/torch/2.1.0/json'])
+  })
+
+  test('the CLI flag (--online: registry {}) switches lookups on and uses the configured URLs', async () => {
+    const root = await makeTree({ ...files, '.modelgate.yml': `licenses:\n  pypi-url: ${base}\n  npm-url: ${base}\n` })
+    const { report } = await scan({ root, failOn: 'never', registry: {} })
+    expect(licenses(report.dependencies)).toEqual([
+      ['@tensorflow/tfjs', 'Apache-2.0'],
+      ['torch', 'BSD-3-Clause']
+    ])
+    expect(hits).toHaveLength(2)
+  })
+
+  test('neither: nothing is asked', async () => {
+    const root = await makeTree({ ...files, '.modelgate.yml': `licenses:\n  pypi-url: ${base}\n` })
+    const { report } = await scan({ root, failOn: 'never' })
+    expect(licenses(report.dependencies)).toEqual([
+      ['@tensorflow/tfjs', null],
+      ['torch', null]
+    ])
+    expect(hits).toEqual([])
+  })
 })

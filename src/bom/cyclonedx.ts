@@ -15,7 +15,7 @@ import { applyJson, enrichmentFor, type BomIndex, type Enrichment, type ModelEnt
 import { findingsByPath, scanResult } from './findings.js'
 import { datasetCardFinder, groupModels, modelFiles, modelLicense, type ModelGroup } from './groups.js'
 import { hubAccount, isHubId } from './hub-repository.js'
-import { toCdxLicense } from './license.js'
+import { cardsByLicense, toCdxLicense } from './license.js'
 import { baseModelsOf, configFacts, loaderPackages, modelProperties } from './model-card.js'
 import { dependencyProperties, fileProperties, folderProperties, loadedFileProperties, NS, scanProperties, type Property } from './properties.js'
 import { baseRef, cardDatasetRef, datasetRef, fileRef, loadedFileRef, sourceRef } from './refs.js'
@@ -54,7 +54,7 @@ export function buildBom(report: Report, opts: Pick<BomOptions, 'subject' | 'now
   bom.metadata.component = subject
   for (const [name, value] of scanProperties(report)) bom.metadata.properties.add(new Models.Property(name, value))
 
-  const ctx: Ctx = { repo, findings: findingsByPath(report.findings) }
+  const ctx: Ctx = { repo, findings: findingsByPath(report.findings), licenseCards: cardsByLicense(report.artifacts) }
   const index: BomIndex = { groups: [], models: new Map(), datasets: [], hubData: [], external: [], libraries: [], owner: repo.owner }
 
   // Libraries and hub references first: models link to them.
@@ -111,7 +111,10 @@ export function buildBom(report: Report, opts: Pick<BomOptions, 'subject' | 'now
     const c = fileComponent(a, Enums.ComponentType.Data, ref, ctx, SHAPE_FACTS)
     if (card) {
       c.properties.add(new Models.Property(`${NS}:card`, card.path))
-      if (!a.license && card.card?.license) c.licenses.add(toCdxLicense(card.card.license, card.card.licenseLink))
+      // The dataset's license with the card's link (and name, for `license: other`) when the card declares it.
+      const license = toCdxLicense(a.license ?? card.license ?? card.card?.license, card)
+      c.licenses.clear()
+      if (license) c.licenses.add(license)
     }
     bom.components.add(c)
     subject.dependencies.add(c.bomRef)
@@ -125,6 +128,8 @@ export function buildBom(report: Report, opts: Pick<BomOptions, 'subject' | 'now
 interface Ctx {
   repo: Repository
   findings: Map<string, Finding[]>
+  /** The card that names each custom license (`LicenseRef-*`), so a file under it shows the name and link too. */
+  licenseCards: Map<string, Artifact>
 }
 
 function modelComponent(g: ModelGroup, ctx: Ctx): Models.Component {
@@ -133,8 +138,8 @@ function modelComponent(g: ModelGroup, ctx: Ctx): Models.Component {
     const files = modelFiles(g)
     for (const f of files) c.components.add(fileComponent(f, Enums.ComponentType.File, fileRef(f.path), ctx))
     addProperties(c, folderProperties(g, files, scanResult(files, ctx.findings)))
-    const license = modelLicense(g)
-    if (license) c.licenses.add(toCdxLicense(license.license, license.link))
+    const license = toCdxLicense(modelLicense(g)?.license, g.card)
+    if (license) c.licenses.add(license)
     const link = repoLink(ctx.repo, g.path, 'tree')
     if (link) c.externalReferences.add(new Models.ExternalReference(link, Enums.ExternalReferenceType.VCS))
   }
@@ -147,7 +152,8 @@ function fileComponent(a: Artifact, type: Enums.ComponentType, bomRef: string, c
   const c = new Models.Component(type, type === Enums.ComponentType.File ? a.path : path.posix.basename(a.path), { bomRef })
   if (/^[0-9a-f]{64}$/.test(a.sha256)) c.hashes.set(Enums.HashAlgorithm['SHA-256'], a.sha256)
   addProperties(c, fileProperties(a, scanResult([a], ctx.findings), skipFacts))
-  if (a.license) c.licenses.add(toCdxLicense(a.license))
+  const license = toCdxLicense(a.license, a.license ? ctx.licenseCards.get(a.license) : null)
+  if (license) c.licenses.add(license)
   if (type !== Enums.ComponentType.File) {
     if (ctx.repo.owner) c.supplier = organization(ctx.repo.owner)
     const link = repoLink(ctx.repo, a.path, 'blob')
@@ -171,7 +177,8 @@ function dependencyComponents(deps: readonly Dependency[]): Models.Component[] {
     const type = !hub ? Enums.ComponentType.Library : dep.hubKind === 'dataset' ? Enums.ComponentType.Data : Enums.ComponentType.MachineLearningModel
     const c = new Models.Component(type, dep.name, { bomRef: dependencyRef(dep), purl: dep.purl, ...(dep.version ? { version: dep.version } : {}) })
     addProperties(c, dependencyProperties(dep, paths))
-    if (dep.license) c.licenses.add(toCdxLicense(dep.license))
+    const license = toCdxLicense(dep.license)
+    if (license) c.licenses.add(license)
     if (dep.ecosystem === 'huggingface') hubDetails(c, dep.name, dep.hubKind ?? 'model')
     if (dep.resolved) resolvedOnHub(c, dep.resolved)
     return c
@@ -182,7 +189,8 @@ function dependencyComponents(deps: readonly Dependency[]): Models.Component[] {
 function resolvedOnHub(c: Models.Component, r: HubResolution): void {
   c.version = r.commit
   c.purl = r.purl
-  if (r.license) c.licenses.add(toCdxLicense(r.license))
+  const license = toCdxLicense(r.license)
+  if (license) c.licenses.add(license)
   for (const f of r.files) {
     const file = new Models.Component(Enums.ComponentType.File, f.path, { bomRef: loadedFileRef(c.bomRef.value!, f.path) })
     if (f.sha256) file.hashes.set(Enums.HashAlgorithm['SHA-256'], f.sha256)

@@ -62,10 +62,15 @@ export function folderChange(files: readonly Artifact[]): 'added' | 'modified' |
   return [...changes].some((x) => x !== 'unchanged') ? 'modified' : null
 }
 
-/** A model's license: what its card declares (with the card's link), else what was concluded for its weights when they agree. */
+/**
+ * A model's license: what its card declares (with the card's link), else what was concluded for its weights when they agree.
+ * The card's as the license check read it (an SPDX expression, null when unreadable); the text as written only when there is
+ * no reading (reports built without the license check).
+ */
 export function modelLicense(g: ModelGroup): { license: string; link: string | null; declared: boolean } | null {
   const card = g.card?.card
-  if (card?.license) return { license: card.license, link: card.licenseLink, declared: true }
+  const declared = g.card?.license ?? card?.license
+  if (declared) return { license: declared, link: card?.licenseLink ?? null, declared: true }
   const concluded = new Set(g.weights.map((w) => w.license))
   return concluded.size === 1 && g.weights[0]!.license ? { license: g.weights[0]!.license, link: null, declared: false } : null
 }

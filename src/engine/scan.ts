@@ -15,7 +15,7 @@ import { byCodeUnit } from '../util/compare.js'
 import { fsTreeReader, gitTreeReader, type TreeReader } from '../verify/tree-reader.js'
 import { verifySignatures } from '../verify/index.js'
 import { assessLicenses, type RegistryOptions } from '../licenses/assess.js'
-import { normalizeLicense } from '../licenses/normalize.js'
+import { applyLicenses } from '../licenses/report-fields.js'
 import { checkLfsRules } from './lfs-check.js'
 import { groupMediaFolders, mediaFolderOf } from './media-folders.js'
 import { advisoryFiles, assessAdvisories, chooseAdvisorySource } from '../advisories/index.js'
@@ -46,7 +46,7 @@ export interface ScanOptions {
   config?: Config
   failOn: FailOn
   limits?: Limits
-  /** Package indexes for dependency licenses; absent = offline (licenses not looked up are `unknown`, never a failure). */
+  /** Package indexes for dependency licenses, over the config's `licenses.lookups`; neither = offline (licenses not looked up are `unknown`, never a failure). */
   registry?: RegistryOptions
   /**
    * Known-vulnerability lookups. Absent = local OSV records only (`advisories.path`): network
@@ -59,6 +59,8 @@ export interface ScanOptions {
   now?: Date
   /** Progress lines for long runs (the CLI prints them to stderr). */
   log?: (line: string) => void
+  /** Stops the scan (the bot's deadline): checked before each file and after the file loop; scan() then rejects with it. */
+  signal?: AbortSignal
 }
 
 export interface ScanOutcome {
@@ -107,6 +109,7 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
     let done = 0
     let lastLog = Date.now()
     const outcomes = await mapPool(discovery.candidates, limits.concurrency, async (c) => {
+      opts.signal?.throwIfAborted()
       const outcome = await processFile(c, limits, { tree, ...(baseTree ? { baseTree } : {}), mediaDigest: mediaFolderOf(c.path) !== null })
       done++
       if (opts.log && Date.now() - lastLog > PROGRESS_EVERY_MS) {
@@ -115,6 +118,7 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
       }
       return outcome
     })
+    opts.signal?.throwIfAborted()
     const media = await groupMediaFolders(
       outcomes.map((o, i) => ({ candidate: discovery.candidates[i]!, ...o })),
       { mode, tree, ...(baseTree ? { baseTree } : {}) }
@@ -136,19 +140,11 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
       dependencies,
       config,
       tree,
-      registry: opts.registry ?? { offline: true },
+      // Absent: the config's licenses.lookups / pypi-url / npm-url decide (src/licenses/registry-options.ts).
+      ...(opts.registry ? { registry: opts.registry } : {}),
       ...(opts.now ? { now: opts.now } : {})
     })
-    for (const d of dependencies) {
-      const resolved = licensing.licenses.get(d.purl)
-      if (resolved?.state === 'known' && (resolved.expression ?? resolved.name)) d.license = (resolved.expression ?? resolved.name)!
-    }
-    for (const a of artifacts) {
-      const resolved = licensing.licenses.get(a.path)
-      if (resolved?.state === 'known') a.license = resolved.expression ?? resolved.name
-      // A card reports the license it declares, in the same SPDX spelling as the artifacts it covers.
-      else if (a.card?.license) a.license = normalizeLicense(a.card.license)?.expression ?? a.card.license
-    }
+    const licenseExceptions = applyLicenses(artifacts, dependencies, licensing)
     const lfs = await checkLfsRules(artifacts, tree, mode)
     const adv = opts.advisories ?? {}
     const advisorySource = chooseAdvisorySource(config, { ...(adv.github ? { github: adv.github } : {}), offline: !adv.online, ...(adv.fetch ? { fetch: adv.fetch } : {}) })
@@ -180,6 +176,7 @@ export async function scan(opts: ScanOptions): Promise<ScanOutcome> {
     }
     const vulnerable = vulnerabilityRows(vulnerabilities.matches, findings)
     if (vulnerable.length > 0) report.vulnerabilities = vulnerable
+    if (licenseExceptions.length > 0) report.licenseExceptions = licenseExceptions
     return { report, config }
   } finally {
     await cleanup()

@@ -4,7 +4,8 @@ import { cardLicense, CARD_FILE, type CardLicense } from './card-license.js'
 import { normalizeLicense } from './normalize.js'
 import { clipLine } from '../util/clip.js'
 import { ancestors, joinPath, type RepoFiles } from './repo-files.js'
-import { matchLicenseText } from './text-match.js'
+import { LICENSE_TEXTS_FILE, type LicenseTextLoader } from './license-texts.js'
+import { matchLicenseText, type TextVerdict } from './text-match.js'
 import type { LicenseEvidence, NormalizedLicense } from './types.js'
 
 const LICENSE_FILE = /^(licen[cs]e|copying)(\.(md|txt|rst))?$/i
@@ -13,6 +14,8 @@ const LICENSE_FILE = /^(licen[cs]e|copying)(\.(md|txt|rst))?$/i
 export class SourceCache {
   readonly cards = new Map<string, Promise<CardLicense | null>>()
   readonly licenseFiles = new Map<string, Promise<LicenseEvidence>>()
+
+  constructor(readonly licenseTexts?: LicenseTextLoader) {}
 }
 
 export interface ArtifactSources {
@@ -89,18 +92,22 @@ async function readCard(files: RepoFiles, cache: SourceCache, relPath: string): 
 function readLicenseFile(files: RepoFiles, cache: SourceCache, relPath: string): Promise<LicenseEvidence> {
   let p = cache.licenseFiles.get(relPath)
   if (!p) {
-    p = identifyLicenseFile(files, relPath)
+    p = identifyLicenseFile(files, relPath, cache.licenseTexts)
     cache.licenseFiles.set(relPath, p)
   }
   return p
 }
 
+const unread: NormalizedLicense = { state: 'unknown', expression: null, name: null, url: null, restriction: null, note: null }
+
 /** A LICENSE file is identified by its text; its name only says where to look. */
-async function identifyLicenseFile(files: RepoFiles, relPath: string): Promise<LicenseEvidence> {
+async function identifyLicenseFile(files: RepoFiles, relPath: string, load?: LicenseTextLoader): Promise<LicenseEvidence> {
   const text = await files.text(relPath)
-  const verdict = text === null ? { match: null, reason: 'the file cannot be read' } : await matchLicenseText(text)
+  const verdict: TextVerdict = text === null ? { match: null, reason: 'the file cannot be read' } : await matchLicenseText(text, load)
   if (!verdict.match) {
-    const license: NormalizedLicense = { state: 'unknown', expression: null, name: null, url: null, restriction: null, note: `The license text in ${relPath} is not recognised: ${verdict.reason}.` }
+    const license: NormalizedLicense = verdict.unavailable
+      ? { ...unread, note: `${relPath} cannot be identified: ${verdict.reason}.`, fix: `Install ModelGate complete (dist/${LICENSE_TEXTS_FILE} beside the bundle, or node_modules for a source checkout) and scan again; until then this LICENSE file is unchecked.` }
+      : { ...unread, note: `The license text in ${relPath} is not recognised: ${verdict.reason}.`, fix: 'Keep the unmodified text of one license in the LICENSE file; for terms of your own, declare them on the card (`license: other` with `license_name` and `license_link`) and have them reviewed.' }
     return { source: 'license-file', path: relPath, line: null, declared: 'unrecognised license text', license }
   }
   const { id, method, score } = verdict.match

@@ -13,7 +13,9 @@ import { clipLine } from '../util/clip.js'
 import { PackageIndex, type IndexAnswer, type RegistryOptions } from './package-index.js'
 import { compatible, evaluate, policyFor, type KindPolicy, type Subject } from './policy.js'
 import { RepoFiles } from './repo-files.js'
-import type { LicenseEvidence, LicenseException, ResolvedLicense } from './types.js'
+import { registryOptions } from './registry-options.js'
+import type { LicenseTextLoader } from './license-texts.js'
+import type { LicenseEvidence, LicenseException, NormalizedLicense, ResolvedLicense } from './types.js'
 
 export type { ResolvedLicense } from './types.js'
 export type { RegistryOptions } from './package-index.js'
@@ -24,15 +26,19 @@ export interface AssessLicensesInput {
   config: Config
   /** The scanned (head) state, to find cards, LICENSE files and metadata beside the artifacts. */
   tree: TreeReader
-  /** Package index lookups for dependencies; omitted means offline (no network). */
+  /** Package index lookups for dependencies, over the config's `licenses.lookups` / `pypi-url` / `npm-url`; neither: offline (no network). */
   registry?: RegistryOptions
   /** For exception expiry (tests pin it). */
   now?: Date
+  /** SPDX license texts for LICENSE files (tests inject a failing one); default: the data file beside the bundle. */
+  licenseTexts?: LicenseTextLoader
 }
 
 export interface AssessLicensesResult {
   /** Keyed by artifact path (a card with no artifact beside it: the card's path) or dependency purl. */
   licenses: Map<string, ResolvedLicense>
+  /** What each card read on the way declares (path → license; cards that declare nothing are absent), for the report. */
+  cards: Map<string, NormalizedLicense>
   findings: Finding[]
 }
 
@@ -63,7 +69,7 @@ export async function assessLicenses(input: AssessLicensesInput): Promise<Assess
   const config = input.config.licenses
   const now = input.now ?? new Date()
   const files = new RepoFiles(input.tree)
-  const cache = new SourceCache()
+  const cache = new SourceCache(input.licenseTexts)
   const live = input.artifacts.filter((a) => a.change !== 'removed')
 
   const weights = live.filter((a) => a.kind === 'model' || a.kind === 'dataset')
@@ -79,7 +85,7 @@ export async function assessLicenses(input: AssessLicensesInput): Promise<Assess
     ...carded.map(({ a, src }) => artifactSubject(a, src.card?.kind ?? (a.kind === 'dataset-card' ? 'dataset' : 'model'), src))
   ]
 
-  const index = new PackageIndex(input.registry ?? { offline: true })
+  const index = new PackageIndex(registryOptions(config, input.registry))
   const deps = input.dependencies.filter((d) => d.ml && d.change !== 'removed' && d.change !== 'unchanged' && (d.ecosystem === 'pypi' || d.ecosystem === 'npm'))
   const answers = await Promise.all(deps.map((d) => index.lookup(d)))
   deps.forEach((d, i) => assessed.push(dependencySubject(d, answers[i]!)))
@@ -94,7 +100,12 @@ export async function assessLicenses(input: AssessLicensesInput): Promise<Assess
     licenses.set(s.key, s.resolved)
     pending.push(...findingsFor(s, policyFor(config, s.subject)))
   }
-  return { licenses, findings: mergeFindings(pending) }
+  const declared = new Map<string, NormalizedLicense>()
+  for (const [p, card] of cache.cards) {
+    const license = (await card)?.license
+    if (license) declared.set(p, license)
+  }
+  return { licenses, cards: declared, findings: mergeFindings(pending) }
 }
 
 function artifactSubject(a: Artifact, subject: Subject, src: ArtifactSources): Assessed {
@@ -168,6 +179,9 @@ function exceptionFor(config: LicensesConfig, s: Assessed, now: Date): LicenseEx
   return null
 }
 
+const UNKNOWN_FIX =
+  'Declare the license as one SPDX expression or Hugging Face license id (`license: apache-2.0`, `license: MIT AND CC-BY-NC-4.0`), or `license: other` with `license_name` and `license_link` for a custom license.'
+
 function findingsFor(s: Assessed, policy: KindPolicy): PendingFinding[] {
   const out: PendingFinding[] = []
   const r = s.resolved
@@ -203,14 +217,25 @@ function findingsFor(s: Assessed, policy: KindPolicy): PendingFinding[] {
             : 'Add `license:` (an SPDX or Hugging Face license id) to the model or dataset card front matter, or a LICENSE file beside the artifact.'
     })
   }
-  if (r.state === 'unknown' && !s.unchecked && policy.unknown !== 'off') {
-    add({
-      rule: 'license-unknown',
-      severity: policy.unknown,
-      ...at(r.source),
-      message: `The license of this ${what} cannot be read as an SPDX license: ${r.reason ?? 'unrecognised declaration.'}`,
-      fix: 'Declare the license as one SPDX expression or Hugging Face license id (`license: apache-2.0`), or `license: other` with `license_name` and `license_link` for a custom license.'
-    })
+  // Fail closed: every declaration that cannot be read is reported, even when a weaker source can be
+  // (a card saying `cc-by-nc-4.0, mit` is not settled by a config.json saying `mit`).
+  if (!s.unchecked && policy.unknown !== 'off') {
+    const unreadable = r.evidence.filter((e, i) => e.license.state === 'unknown' && r.evidence.findIndex((o) => o.path === e.path) === i)
+    const fallback = r.state === 'known' ? r.source : null
+    for (const e of unreadable) {
+      add({
+        rule: 'license-unknown',
+        severity: policy.unknown,
+        ...at(e),
+        message:
+          `The license of this ${what} cannot be read as an SPDX license: ${e.license.note ?? 'unrecognised declaration.'}` +
+          (fallback ? ` The license found elsewhere (${fallback.license.expression}, from ${fallback.path}) does not settle it: this declaration may add or change terms.` : ''),
+        fix: e.license.fix ?? UNKNOWN_FIX
+      })
+    }
+    if (r.state === 'unknown' && unreadable.length === 0) {
+      add({ rule: 'license-unknown', severity: policy.unknown, ...at(r.source), message: `The license of this ${what} cannot be read as an SPDX license: ${r.reason ?? 'unrecognised declaration.'}`, fix: UNKNOWN_FIX })
+    }
   }
 
   const judged = new Set<string>()
@@ -284,7 +309,7 @@ function linksTo(link: string, cardPath: string, filePath: string): boolean {
 function describe(e: LicenseEvidence): string {
   switch (e.source) {
     case 'card':
-      return `The card declares \`license: ${e.declared}\`, read as`
+      return e.declared.startsWith('license_name: ') ? `The card declares \`${e.declared}\`, read as` : `The card declares \`license: ${e.declared}\`, read as`
     case 'license-file':
       return `${e.path} is the license text of`
     case 'model-config':

@@ -2,7 +2,7 @@ import path from 'node:path'
 import { cardKind, readFrontMatter } from '../identify/front-matter.js'
 import { inDataFolder } from '../identify/by-name.js'
 import { normalizeLicense } from './normalize.js'
-import { clipLine } from '../util/clip.js'
+import { shown } from './display.js'
 import type { NormalizedLicense } from './types.js'
 
 export const CARD_FILE = /^(readme|model_?card|dataset_?card)\.md$/i
@@ -41,20 +41,27 @@ export function cardLicense(relPath: string, text: string): CardLicense | null {
   const kind = cardKind(fm.data, base, inDataFolder(relPath))
   if (!kind) return null
   const meta = fm.data
-  const license = normalizeLicense(meta.license, { name: meta.license_name, link: meta.license_link })
+  // `license_name` (with `license_link`) and no `license:` is how the Hub names a custom license too: read it as `other`.
+  const nameOnly = absent(meta.license) && typeof meta.license_name === 'string' && meta.license_name.trim() !== ''
+  const license = normalizeLicense(nameOnly ? 'other' : meta.license, { name: meta.license_name, link: meta.license_link })
   return {
     path: relPath,
     kind: kind === 'dataset-card' ? 'dataset' : 'model',
-    line: keyLine(text, 'license') ?? keyLine(text, 'license_name'),
-    declared: license ? declaredText(meta.license, meta.license_name) : null,
+    line: (nameOnly ? null : keyLine(text, 'license')) ?? keyLine(text, 'license_name'),
+    declared: !license ? null : nameOnly ? `license_name: ${shown(String(meta.license_name).trim().replace(/`/g, "'"), 180)}` : declaredText(meta.license, meta.license_name),
     license
   }
 }
 
+function absent(v: unknown): boolean {
+  return v === undefined || v === null || (typeof v === 'string' && v.trim() === '')
+}
+
+/** The declaration as written, for messages: a list in YAML flow style, at most 200 characters, invisible characters escaped. */
 function declaredText(license: unknown, name: unknown): string {
-  const shown = Array.isArray(license) ? `[${license.map((v) => String(v)).join(', ')}]` : typeof license === 'object' ? JSON.stringify(license) : String(license)
-  const withName = String(license).toLowerCase() === 'other' && typeof name === 'string' ? `${shown} (${name})` : shown
-  return clipLine(withName, 200)
+  const written = Array.isArray(license) ? `[${license.map((v) => String(v)).join(', ')}]` : typeof license === 'object' ? JSON.stringify(license) : String(license)
+  const withName = String(license).toLowerCase() === 'other' && typeof name === 'string' ? `${written} (${name})` : written
+  return shown(withName.replace(/`/g, "'"), 200)
 }
 
 /** 1-based line of a top-level key in the front matter (the opening `---` is line 1). */

@@ -58,7 +58,23 @@ const exception = z.strictObject({
     .optional()
 })
 
-export const LICENSES_DEFAULTS = { deny: [], unknown: 'warning' as const, exceptions: [] }
+/** A package index base URL (http or https). */
+const indexUrl = (example: string) =>
+  z
+    .string()
+    .min(1)
+    .refine(
+      (v) => {
+        try {
+          return /^https?:$/.test(new URL(v).protocol)
+        } catch {
+          return false
+        }
+      },
+      { message: `expected an http(s) URL such as ${example}` }
+    )
+
+export const LICENSES_DEFAULTS = { deny: [], unknown: 'warning' as const, exceptions: [], lookups: false }
 
 export const licensesSchema = z
   .strictObject({
@@ -71,7 +87,13 @@ export const licensesSchema = z
     models: kindPolicy.optional(),
     datasets: kindPolicy.optional(),
     dependencies: kindPolicy.optional(),
-    exceptions: z.array(exception).default([])
+    exceptions: z.array(exception).default([]),
+    /** Ask the package indexes (PyPI, npm) for the licenses of ML dependencies the scan sees; off: they stay unknown, with no finding. */
+    lookups: z.boolean().default(false),
+    /** PyPI base URL (default https://pypi.org); the JSON API is `{pypi-url}/pypi/{name}/{version}/json`. */
+    'pypi-url': indexUrl('https://pypi.org').optional(),
+    /** npm registry base URL (default https://registry.npmjs.org). */
+    'npm-url': indexUrl('https://registry.npmjs.org').optional()
   })
   .default(LICENSES_DEFAULTS)
 

@@ -4,7 +4,7 @@ import { HF_LICENSES, HF_LICENSES_DOC, type HfLicense } from './hf-licenses.js'
 import { currentId, spdxIdOf, spdxInfo } from './spdx-ids.js'
 import { restrictedFamilyByHfId, restrictedFamilyByText, USE_RESTRICTED } from './use-restrictions.js'
 import type { NormalizedLicense } from './types.js'
-import { clipLine } from '../util/clip.js'
+import { shown } from './display.js'
 
 /** Longer than this is prose or a pasted license text, not an identifier. */
 const MAX_ID_CHARS = 200
@@ -29,12 +29,14 @@ export function normalizeLicense(declared: unknown, other: { name?: unknown; lin
   const text = String(declared).trim()
   if (!text) return null
   if (text.length > MAX_ID_CHARS) return unknown(`The declaration is ${text.length} characters of text, not a license identifier.`)
+  // A NUL or a bidi override cannot be part of an id; dropping it would accept text a reviewer does not see as written.
+  if (INVISIBLE.test(text)) return unknown(`\`${quote(text, 80)}\` contains control or invisible formatting characters, so it is not a license identifier.`)
   const lower = text.toLowerCase()
   if (lower === 'other') return otherLicense(other)
   if (lower === 'unknown' || lower === 'none' || lower === 'n/a' || lower === 'noassertion') return unknown(`The license is declared as \`${text}\`.`)
   // npm: "UNLICENSED" means no rights are granted (https://docs.npmjs.com/cli/configuring-npm/package-json#license).
   if (text === 'UNLICENSED') return known('LicenseRef-UNLICENSED', 'UNLICENSED (no license granted)', null, null)
-  const hf = HF_LICENSES[lower]
+  const hf = hfEntry(lower)
   if (hf && !hf.spdx) return hfLicense(lower, hf)
   return spdxExpression(text)
 }
@@ -52,17 +54,74 @@ function spdxExpression(text: string): NormalizedLicense {
     const guess = safeCorrection(text)
     if (guess) return withInfo(guess, `read \`${text}\` as ${guess}`)
   }
-  return unknown(`\`${clipLine(text, 80)}\` is not an SPDX license expression or a Hugging Face license id.`)
+  return unknown(unreadable(text))
+}
+
+/** Repository text inside a code span of a message: invisible characters escaped, backticks made quotes, clipped. */
+function quote(text: string, max: number): string {
+  return shown(text.replace(/`/g, "'"), max)
+}
+
+/** Characters that are never part of a license id (controls, bidi overrides, zero-width and other format characters). */
+const INVISIBLE = /[\p{Cc}\p{Cf}]/u
+/** Separators SPDX does not define: `MIT, GPL-3.0` does not say whether both apply or either may be chosen. */
+const SEPARATOR = /[,;/&]|\+(?!$)/
+/** A comma inside a license name (`Apache License, Version 2.0`), not between two licenses. */
+const VERSION_COMMA = /,\s*(?=version\s+\d)/gi
+
+/** Why a declaration that is not an expression cannot be read, saying what was found and what to write instead. */
+function unreadable(text: string): string {
+  const quoted = `\`${quote(text, 80)}\``
+  const separator = /[,;/&+]/.exec(text.replace(VERSION_COMMA, ' '))?.[0]
+  if (separator) {
+    const pieces = piecesOf(text)
+    const ids = pieces.map(singleId)
+    if (ids.every((id) => id !== null)) {
+      return `${quoted} joins licenses with \`${separator}\`, which SPDX does not define (do all of them apply, or may one be chosen?); write \`${ids.join(' AND ')}\` if all of them apply or \`${ids.join(' OR ')}\` if one may be chosen.`
+    }
+    const named = ids.filter((id): id is string => id !== null)
+    if (named.length > 0) return `${quoted} names ${named.join(', ')} among other text (joined by \`${separator}\`), which may change the terms and which SPDX cannot express.`
+  }
+  const qualified = /^([^()]+?)\s*\(([^()]*)\)\s*$/.exec(text)
+  const id = qualified ? singleId(qualified[1]!) : null
+  if (qualified && id) {
+    return `${quoted} qualifies ${id} with \`(${quote(qualified[2]!, 60)})\`, which may change its terms and which SPDX cannot express; if those are the terms, declare \`license: other\` with \`license_name\` and \`license_link\`.`
+  }
+  return `${quoted} is not an SPDX license expression or a Hugging Face license id.`
+}
+
+/** `mit, cc-by-nc-4.0` → [MIT, CC-BY-NC-4.0]: two or more ids joined by separators SPDX does not define, else null. */
+function listedIds(text: string): string[] | null {
+  const ids = piecesOf(text).map(singleId)
+  return ids.length > 1 && ids.every((id) => id !== null) ? (ids as string[]) : null
+}
+
+function piecesOf(text: string): string[] {
+  return text.replace(VERSION_COMMA, ' ').split(/\s*[,;/&+]\s*/).filter(Boolean)
+}
+
+/** One SPDX or Hugging Face id as written (any case), else null: what a list element names. */
+function singleId(word: string): string | null {
+  const w = word.trim()
+  const hf = hfEntry(w.toLowerCase())
+  if (hf?.spdx) return hf.spdx
+  if (hf && hf.category !== 'family-ambiguous' && hf.category !== 'unknown' && hf.category !== 'custom') return refOf(w.toLowerCase())
+  return spdxIdOf(w)
 }
 
 /** `license: other` with `license_name` / `license_link` (the Hub's way to name a custom license). */
 function otherLicense(other: { name?: unknown; link?: unknown }): NormalizedLicense {
   const name = typeof other.name === 'string' ? other.name.trim().slice(0, MAX_ID_CHARS) : ''
-  const link = typeof other.link === 'string' && other.link.trim() ? other.link.trim().slice(0, 2048) : null
+  const rawLink = typeof other.link === 'string' ? other.link.trim().slice(0, 2048) : ''
+  // A link is a URL or a path: with spaces or invisible characters it is neither, and is not shown.
+  const link = rawLink && !/[\s\p{Cc}\p{Cf}]/u.test(rawLink) ? rawLink : null
   if (name) {
+    if (INVISIBLE.test(name)) return unknown(`\`license_name: ${quote(name, 80)}\` contains control or invisible formatting characters, so it cannot be shown as the license's name.`)
     // `license_name: llama3` names a Hub id; `license_name: Apache-2.0` an SPDX one.
     const asId = name.toLowerCase() === 'other' ? null : normalizeLicense(name)
     if (asId?.state === 'known') return { ...asId, url: link ?? asId.url }
+    // `license_name: cc-by-nc-4.0, mit` is a list of licenses, not the name of a custom one.
+    if (asId && listedIds(name)) return asId
     const family = restrictedFamilyByText(`${name} ${link ?? ''}`)
     return known(licenseRef(name), name, link, family?.summary ?? null)
   }
@@ -139,7 +198,7 @@ function recase(text: string): string | null {
       out.push(`LicenseRef-${bare.slice(11)}${plus}`)
       continue
     }
-    const id = spdxIdOf(bare) ?? HF_LICENSES[bare.toLowerCase()]?.spdx ?? null
+    const id = spdxIdOf(bare) ?? hfEntry(bare.toLowerCase())?.spdx ?? null
     if (!id) return null
     out.push(id + plus)
   }
@@ -148,18 +207,25 @@ function recase(text: string): string | null {
 
 /**
  * spdx-correct reads `Apache License 2.0` and `GPLv3` well, but also invents a
- * version (`GPL` → GPL-3.0-or-later, `BSD` → BSD-2-Clause). Its answer is kept only
- * when every version number it names is written in the input, and "or later" only
- * when the input says so.
+ * version (`GPL` → GPL-3.0-or-later, `BSD` → BSD-2-Clause) and quietly drops what
+ * it does not understand (`cc-by-nc-4.0, mit` → MIT, `Apache-2.0 (non-commercial
+ * use only)` → Apache-2.0). Its answer is kept only for one license written as
+ * words: no list separators or parentheses (a trailing `+` means "or later"), no
+ * `LicenseRef-`, every version number it names written in the input, "or later"
+ * only when the input says so, and every word of the input accounted for by the
+ * answer (its id, its SPDX name, or a filler such as "the", "license", "version").
  */
 function safeCorrection(text: string): string | null {
+  const words = text.replace(VERSION_COMMA, ' ')
+  // Only letters, digits, spaces, `.`, `-`, `_` and a final `+`: any other mark is something the guess would drop.
+  if (SEPARATOR.test(words) || /[^A-Za-z0-9 .+_-]/.test(words) || /\b(licenseref|documentref)-/i.test(words)) return null
   let guess: string | null
   try {
     guess = correct(text, { upgrade: true })
   } catch {
     return null
   }
-  if (!guess) return null
+  if (!guess || /LicenseRef-|DocumentRef-/.test(guess)) return null
   // `MIT AND` corrected to `MIT` drops a license someone meant to name.
   const operators = (t: string): number => (t.match(/(^|\s)(and|or|with)(?=\s|$)/gi) ?? []).length
   if (operators(guess) !== operators(text)) return null
@@ -169,12 +235,46 @@ function safeCorrection(text: string): string | null {
     if (!written.has(major) || (minor && minor !== '0' && !written.has(minor))) return null
   }
   if (/-or-later/.test(guess) && !/\+|later/i.test(text)) guess = guess.replace(/-or-later/g, '-only')
+  // `GPLv2+` is "or later"; a guess without it dropped the `+`.
+  if (text.endsWith('+') && !/-or-later|\+/.test(guess)) return null
+  if (!wordsAccountedFor(words, guess)) return null
   return tryParse(guess)
 }
 
+/** Words that name no license and change no terms. */
+const FILLER = new Set(['the', 'license', 'licence', 'licensed', 'version'])
+
+/** Lower-case words and version numbers: `GPLv3+` → gpl, 3; `BSD-3-Clause` → bsd, 3, clause. */
+function wordsOf(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/(?<=[a-z]|^|[^a-z0-9.])v(?=\d)/g, ' ')
+    .split(/[^a-z0-9.]+/)
+    .flatMap((w) => {
+      const t = w.replace(/^\.+|\.+$/g, '')
+      const m = /^([a-z]+)(\d+(?:\.\d+)*)$/.exec(t)
+      return m ? [m[1]!, m[2]!] : [t]
+    })
+    .filter(Boolean)
+}
+
+/** Every word of the input is in the guessed ids, their SPDX names, or FILLER; a number matches a version (`2` ~ `2.0`). */
+function wordsAccountedFor(text: string, guess: string): boolean {
+  const ids = guess.split(/\s+/).filter((t) => !/^(AND|OR|WITH)$/.test(t))
+  const known = new Set([...wordsOf(guess), ...ids.flatMap((id) => wordsOf(spdxInfo(id.replace(/\+$/, ''))?.name ?? ''))])
+  const versions = [...known].filter((w) => /^\d/.test(w))
+  return wordsOf(text).every((w) => known.has(w) || FILLER.has(w) || (/^\d+(\.\d+)*$/.test(w) && versions.some((v) => v === w || v.replace(/(\.0)+$/, '') === w.replace(/(\.0)+$/, ''))))
+}
+
 function withInfo(expression: string, note: string | null): NormalizedLicense {
-  const info = spdxInfo(expression)
+  const info = spdxInfo(expression) ?? hfInfo(expression)
   return { ...known(expression, info?.name ?? expression, info?.url ?? null, restrictionOf(expression)), note }
+}
+
+/** `LicenseRef-hf-llama3`, `LicenseRef-scancode-llama-2-license-2023`: the Hugging Face license it stands for. */
+function hfInfo(expression: string): { name: string; url: string } | null {
+  const id = Object.keys(HF_LICENSES).find((k) => !HF_LICENSES[k]!.spdx && refOf(k) === expression)
+  return id ? { name: HF_LICENSES[id]!.name, url: HF_LICENSES_DOC } : null
 }
 
 /** Use restrictions of any LicenseRef in the expression that names a restricted family. */
@@ -186,8 +286,13 @@ function restrictionOf(expression: string): string | null {
   return null
 }
 
+/** The table's own entries only: `__proto__` or `constructor` in a card is not a license id. */
+function hfEntry(id: string): HfLicense | undefined {
+  return Object.hasOwn(HF_LICENSES, id) ? HF_LICENSES[id] : undefined
+}
+
 function refOf(hfId: string): string {
-  return HF_LICENSES[hfId]?.licenseRef ?? licenseRef(`hf-${hfId}`)
+  return hfEntry(hfId)?.licenseRef ?? licenseRef(`hf-${hfId}`)
 }
 
 function known(expression: string, name: string | null, url: string | null, restriction: string | null): NormalizedLicense {

@@ -15,8 +15,10 @@ export interface RegistryOptions {
   fetch?: typeof fetch
   /** Requests in flight at once (default 8). */
   concurrency?: number
-  /** Per request (default 10 s). */
+  /** Per request (default 10 s), the body included. */
   timeoutMs?: number
+  /** Largest answer read, in bytes (default 32 MiB); a larger one is "unknown", never read to the end. */
+  maxBodyBytes?: number
 }
 
 export type IndexAnswer =
@@ -62,10 +64,15 @@ export class PackageIndex {
       const f = this.opts.fetch ?? fetch
       const res = await f(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000), redirect: 'follow' })
       if (!res.ok) return { ok: false, url, reason: `the package index answered HTTP ${res.status}` }
+      const max = this.opts.maxBodyBytes ?? MAX_BODY
+      const tooLarge = { ok: false as const, url, reason: `the package index answer is larger than ${sizeText(max)}, so it was not read` }
       const length = Number(res.headers.get('content-length') ?? 0)
-      if (length > MAX_BODY) return { ok: false, url, reason: 'the package index answer is too large' }
-      const body = await res.text()
-      if (body.length > MAX_BODY) return { ok: false, url, reason: 'the package index answer is too large' }
+      if (length > max) {
+        await res.body?.cancel().catch(() => {})
+        return tooLarge
+      }
+      const body = await readCapped(res, max)
+      if (body === null) return tooLarge
       const data = JSON.parse(body) as unknown
       if (!data || typeof data !== 'object') return { ok: false, url, reason: 'the package index answer is not a JSON object' }
       const { declared, license } = ecosystem === 'pypi' ? await pypiLicense(data as Record<string, unknown>) : npmLicense(data as Record<string, unknown>)
@@ -86,6 +93,34 @@ export class PackageIndex {
       this.waiting.shift()?.()
     }
   }
+}
+
+/**
+ * The body as text, or null as soon as it passes `max` bytes: a chunked answer has
+ * no content-length to check first, so the stream is read and cut off, not buffered whole.
+ */
+async function readCapped(res: Response, max: number): Promise<string | null> {
+  if (!res.body) return ''
+  const reader = res.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > max) {
+      await reader.cancel().catch(() => {})
+      return null
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function sizeText(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`
+  if (bytes % 1024 === 0) return `${bytes / 1024} KiB`
+  return `${bytes} bytes`
 }
 
 function pypiUrl(base: string | undefined, dep: Dependency): string {

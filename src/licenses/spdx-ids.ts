@@ -30,7 +30,7 @@ export function isDeprecated(id: string): boolean {
 }
 
 const BY_LOWER = new Map<string, string>()
-for (const id of Object.keys(spdxList)) BY_LOWER.set(id.toLowerCase(), GNU_DEPRECATED[id] ?? id)
+for (const id of Object.keys(spdxList)) BY_LOWER.set(id.toLowerCase(), currentId(id))
 for (const [old, now] of Object.entries(GNU_DEPRECATED)) BY_LOWER.set(old.toLowerCase(), now)
 
 /** The current SPDX id for `text` in any letter case (deprecated GNU ids upgraded), else null. */
@@ -40,10 +40,10 @@ export function spdxIdOf(text: string): string | null {
 
 /** Current id for a deprecated GNU id, else the id unchanged. */
 export function currentId(id: string): string {
-  return GNU_DEPRECATED[id] ?? id
+  return Object.hasOwn(GNU_DEPRECATED, id) ? GNU_DEPRECATED[id]! : id
 }
 
 export function spdxInfo(id: string): { name: string; url: string } | null {
-  const entry = (spdxList as Record<string, { name: string; url: string } | undefined>)[id]
+  const entry = Object.hasOwn(spdxList, id) ? (spdxList as Record<string, { name: string; url: string } | undefined>)[id] : undefined
   return entry ? { name: entry.name, url: entry.url } : null
 }

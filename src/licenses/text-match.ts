@@ -1,4 +1,5 @@
-import { loadLicenseTexts } from './license-texts.js'
+import { clipLine } from '../util/clip.js'
+import { LICENSE_TEXTS_FILE, loadLicenseTexts, type LicenseTextLoader } from './license-texts.js'
 import { isDeprecated } from './spdx-ids.js'
 import { USE_RESTRICTED } from './use-restrictions.js'
 
@@ -32,7 +33,8 @@ export interface LicenseTextMatch {
   score: number
 }
 
-export type TextVerdict = { match: LicenseTextMatch } | { match: null; reason: string }
+/** `unavailable`: the SPDX texts could not be loaded, so nothing was compared (the file itself may be fine). */
+export type TextVerdict = { match: LicenseTextMatch } | { match: null; reason: string; unavailable?: true }
 
 interface Candidate {
   /** Representative id; identical texts (GPL-3.0-only / -or-later) share one candidate. */
@@ -47,13 +49,26 @@ interface Bag {
   total: number
 }
 
-let corpus: Promise<Candidate[]> | null = null
+/** One corpus per loader (the default one for the whole process); a failed load is not kept, so the next run tries again. */
+const corpora = new Map<LicenseTextLoader, Promise<Candidate[]>>()
 
-export async function matchLicenseText(text: string): Promise<TextVerdict> {
+export async function matchLicenseText(text: string, load: LicenseTextLoader = loadLicenseTexts): Promise<TextVerdict> {
   const tokens = tokenize(text)
   if (tokens.length < 5) return { match: null, reason: 'the file has too few words to be a license text' }
   const input = bagOf(tokens)
-  const candidates = await loadCorpus()
+  let candidates: Candidate[]
+  try {
+    candidates = await loadCorpus(load)
+  } catch (err) {
+    // A bundle copied without its data file: this file cannot be compared, which is not a reason to stop the scan.
+    return (
+      byTitle(text) ?? {
+        match: null,
+        unavailable: true,
+        reason: `ModelGate's SPDX license texts could not be loaded (${clipLine((err as Error).message, 160)}), so its text was not compared; keep ${LICENSE_TEXTS_FILE} beside the ModelGate bundle (dist/${LICENSE_TEXTS_FILE} next to dist/cli.js, dist/index.js or dist/server.js) or run ModelGate from a full install`
+      }
+    )
+  }
   const scored: { c: Candidate; score: number }[] = []
   for (const c of candidates) {
     // Dice cannot exceed 2·min/(a+b): skip texts of a very different length unread.
@@ -123,8 +138,10 @@ function byTitle(text: string): TextVerdict | null {
   return family ? { match: { id: family.hf, method: 'title', score: 1 } } : null
 }
 
-async function loadCorpus(): Promise<Candidate[]> {
-  corpus ??= loadLicenseTexts().then((full) => {
+function loadCorpus(load: LicenseTextLoader): Promise<Candidate[]> {
+  const cached = corpora.get(load)
+  if (cached) return cached
+  const corpus = load().then((full) => {
     const byText = new Map<string, Candidate>()
     for (const id of Object.keys(full).sort()) {
       if (isDeprecated(id) || id.endsWith('+')) continue
@@ -137,6 +154,8 @@ async function loadCorpus(): Promise<Candidate[]> {
     }
     return [...byText.values()]
   })
+  corpora.set(load, corpus)
+  corpus.catch(() => corpora.delete(load))
   return corpus
 }
 

@@ -20,6 +20,8 @@ export interface NormalizedLicense {
   restriction: string | null
   /** For `unknown`: why, in one sentence. For `known`: how it was read when not verbatim (e.g. "read `Apache 2` as Apache-2.0"). */
   note: string | null
+  /** For `unknown`, when the usual advice (declare an SPDX id) does not apply: what to do instead. */
+  fix?: string
 }
 
 /** Where a declaration was found, strongest first in LICENSE_SOURCE_ORDER. */

@@ -35,6 +35,7 @@ export function renderMarkdown(report: Report): string {
     const label = shown.length > 0 ? `${plural(folded.length, 'more finding')}` : plural(folded.length, 'note')
     out.push('', `<details><summary>${label}</summary>`, '', ...folded.map(findingItem), '', '</details>')
   }
+  out.push(...licenseExceptionList(report))
   if (rest.length > 0) {
     out.push('', `<details><summary>${plural(rest.length, 'other file')} (manifests, cards, configs, signatures)</summary>`, '')
     out.push(`| File |${change ? ' Change |' : ''} Kind | Format | Size | SHA-256 |`, `|---|${change ? '---|' : ''}---|---|---|---|`)
@@ -80,6 +81,18 @@ function digest(a: Artifact): string {
 export function findingItem(f: Finding): string {
   const where = code(`${f.path}${f.line ? `:${f.line}` : ''}`)
   return `- ${ICON[f.severity]} **${f.severity}** \`${f.rule}\` in ${where}: ${escapeInline(f.message)}<br>**Fix:** ${escapeInline(f.fix)}`
+}
+
+/** License exceptions in force (`licenses.exceptions`): what each covers and why, folded; the policy's own text, escaped like the rest. */
+function licenseExceptionList(report: Report): string[] {
+  const rows = report.licenseExceptions ?? []
+  if (rows.length === 0) return []
+  const out = ['', `<details><summary>${plural(rows.length, 'license exception')} in force</summary>`, '', '| Covers | License | Exception | Reason | Expires |', '|---|---|---|---|---|']
+  for (const r of rows.slice(0, LISTED_FINDINGS)) {
+    out.push(`| ${code(r.path, 'cell')} | ${r.license ? code(r.license, 'cell') : '—'} | ${code(r.pattern, 'cell')} | ${escapeInline(r.reason)} | ${r.expires ?? 'no expiry'} |`)
+  }
+  if (rows.length > LISTED_FINDINGS) out.push('', `… and ${rows.length - LISTED_FINDINGS} more in the JSON report (\`licenseExceptions\`).`)
+  return [...out, '', '</details>']
 }
 
 /** Known vulnerabilities in their own table: package, version, advisory, fixed in, where. */
