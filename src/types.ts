@@ -211,8 +211,11 @@ export interface HubResolution {
   commit: string
   /** `pkg:huggingface/{id}@{commit}`. */
   purl: string
-  /** The card's `license` as the Hub reports it (`cardData.license`; `license_name` for `other`), or null. */
+  /** The card's `license` as the Hub reports it (`cardData.license`, else its `license:` tag), or null. */
   license: string | null
+  /** `license_name` / `license_link` of a card whose license is `other`. */
+  licenseName?: string
+  licenseLink?: string
   gated: boolean
   /** Files the call loads, with the LFS SHA-256 and size the Hub lists (null for files kept in plain Git). */
   files: { path: string; sha256: string | null; size: number | null; format: string | null }[]

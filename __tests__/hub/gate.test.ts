@@ -175,7 +175,8 @@ describe('the license policy on referenced models', () => {
   beforeAll(async () => {
     licensed = await startFakeHub([
       { kind: 'model', id: 'nc-org/research', commit: GOOD_SHA, files: { 'model.safetensors': BIG }, cardData: { license: 'cc-by-nc-4.0' } },
-      { kind: 'model', id: 'anon/unlicensed', commit: GOOD_SHA, files: { 'model.safetensors': BIG } }
+      { kind: 'model', id: 'anon/unlicensed', commit: GOOD_SHA, files: { 'model.safetensors': BIG } },
+      { kind: 'model', id: 'acme/custom', commit: GOOD_SHA, files: { 'model.safetensors': BIG }, cardData: { license: 'other', license_name: 'Acme Research License', license_link: 'https://acme.example/license' } }
     ])
   })
   afterAll(() => licensed.close())
@@ -195,5 +196,20 @@ describe('the license policy on referenced models', () => {
       message: `No license found for this model: The Hub reports no license for anon/unlicensed at ${GOOD_SHA.slice(0, 7)} (its card has no \`license\`). Applies to \`pkg:huggingface/anon/unlicensed@${GOOD_SHA}\`.`,
       fix: `Check the terms on https://huggingface.co/anon/unlicensed by hand and record them as a \`licenses.exceptions\` entry (path \`pkg:huggingface/anon/unlicensed@${GOOD_SHA}\`) with the reason, or load a model that declares its license.`
     })
+  })
+
+  test('a custom (`other`) license the Hub reports is known by its license_name: not allowed by an allow list, and named in the BOM with its link', async () => {
+    const { serializeBom } = await import('../../src/bom/cyclonedx.js')
+    const root = await makeTree({
+      '.modelgate.yml': 'licenses:\n  allow: [Apache-2.0, MIT]\n',
+      'app.py': `from transformers import AutoModel\nm = AutoModel.from_pretrained("acme/custom", revision="${GOOD_SHA}")\n`
+    })
+    const { report } = await scan({ root, failOn: 'error', hub: { lookups: true, endpoint: licensed.url, env: {}, concurrency: 1 } })
+    expect(report.findings.map((f) => `${f.severity} ${f.path}:${f.line} ${f.rule}`)).toEqual(['error app.py:2 license-not-allowed'])
+    expect(report.findings[0]!.message).toContain('`other (license_name: Acme Research License)`')
+    expect(report.findings[0]!.message).toContain('LicenseRef-Acme-Research-License')
+    const bom = JSON.parse(serializeBom(report, { subject: 'demo', format: 'json', now: new Date('2025-01-01T00:00:00Z') })) as { components: Record<string, unknown>[] }
+    const c = bom.components.find((x) => x['bom-ref'] === `hub:pkg:huggingface/acme/custom@${GOOD_SHA}`)!
+    expect(c.licenses).toEqual([{ license: { name: 'Acme Research License', url: 'https://acme.example/license' } }])
   })
 })

@@ -155,12 +155,14 @@ describe('repository information', () => {
   })
 
   test('blobs=true: sizes and LFS oids; gated, license_name for `other`, the license tag as fallback; hostile names dropped', () => {
-    const fake = repoInfoAnswer({ kind: 'model', id: 'o/m', commit: GOOD_SHA, files: { 'model.safetensors': Buffer.from('x'), 'config.json': '{}' }, gated: 'auto', cardData: { license: 'other', license_name: 'acme-research' } }, true)
+    const fake = repoInfoAnswer({ kind: 'model', id: 'o/m', commit: GOOD_SHA, files: { 'model.safetensors': Buffer.from('x'), 'config.json': '{}' }, gated: 'auto', cardData: { license: 'other', license_name: 'acme-research', license_link: 'https://acme.example/license' } }, true)
     expect(parseRepoInfo(fake)).toEqual({
       id: 'o/m',
       commit: GOOD_SHA,
       gated: true,
-      license: 'acme-research',
+      license: 'other',
+      licenseName: 'acme-research',
+      licenseLink: 'https://acme.example/license',
       files: [
         { path: 'config.json', size: 2, sha256: null },
         { path: 'model.safetensors', size: 1, sha256: '2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881' }
@@ -168,6 +170,8 @@ describe('repository information', () => {
     })
     const odd = { sha: GOOD_SHA, id: 'o/m', tags: ['license:mit'], siblings: [{ rfilename: '../escape.bin' }, { rfilename: '/abs.bin' }, { rfilename: 'a//b.bin' }, { rfilename: 'ok.bin', size: -1, lfs: { sha256: 'nothex', size: 3 } }, { rfilename: 'ok.bin' }, 42] }
     expect(parseRepoInfo(odd)).toEqual({ id: 'o/m', commit: GOOD_SHA, gated: false, license: 'mit', files: [{ path: 'ok.bin', size: 3, sha256: null }] })
+    // A list stays a list, which the license check reports as unreadable instead of guessing.
+    expect(parseRepoInfo({ sha: GOOD_SHA, siblings: [], cardData: { license: ['mit', 'cc-by-nc-4.0'] } })).toEqual({ id: '', commit: GOOD_SHA, gated: false, license: 'mit, cc-by-nc-4.0', files: [] })
     expect(parseRepoInfo([])).toEqual({ invalid: 'the answer is not a JSON object' })
     expect(parseRepoInfo({ sha: GOOD_SHA })).toEqual({ invalid: 'the answer lists no files (`siblings` is missing)' })
   })

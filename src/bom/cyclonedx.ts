@@ -15,7 +15,7 @@ import { applyJson, enrichmentFor, type BomIndex, type Enrichment, type ModelEnt
 import { findingsByPath, scanResult } from './findings.js'
 import { datasetCardFinder, groupModels, modelFiles, modelLicense, type ModelGroup } from './groups.js'
 import { hubAccount, isHubId } from './hub-repository.js'
-import { cardsByLicense, toCdxLicense } from './license.js'
+import { cardsByLicense, hubCdxLicense, toCdxLicense } from './license.js'
 import { baseModelsOf, configFacts, loaderPackages, modelProperties } from './model-card.js'
 import { dependencyProperties, fileProperties, folderProperties, loadedFileProperties, NS, scanProperties, type Property } from './properties.js'
 import { baseRef, cardDatasetRef, datasetRef, fileRef, loadedFileRef, sourceRef } from './refs.js'
@@ -177,7 +177,8 @@ function dependencyComponents(deps: readonly Dependency[]): Models.Component[] {
     const type = !hub ? Enums.ComponentType.Library : dep.hubKind === 'dataset' ? Enums.ComponentType.Data : Enums.ComponentType.MachineLearningModel
     const c = new Models.Component(type, dep.name, { bomRef: dependencyRef(dep), purl: dep.purl, ...(dep.version ? { version: dep.version } : {}) })
     addProperties(c, dependencyProperties(dep, paths))
-    const license = toCdxLicense(dep.license)
+    // A reference resolved on the Hub takes the license the Hub reports (with a custom license's name and link).
+    const license = dep.resolved ? null : toCdxLicense(dep.license)
     if (license) c.licenses.add(license)
     if (dep.ecosystem === 'huggingface') hubDetails(c, dep.name, dep.hubKind ?? 'model')
     if (dep.resolved) resolvedOnHub(c, dep.resolved)
@@ -189,7 +190,7 @@ function dependencyComponents(deps: readonly Dependency[]): Models.Component[] {
 function resolvedOnHub(c: Models.Component, r: HubResolution): void {
   c.version = r.commit
   c.purl = r.purl
-  const license = toCdxLicense(r.license)
+  const license = hubCdxLicense(r)
   if (license) c.licenses.add(license)
   for (const f of r.files) {
     const file = new Models.Component(Enums.ComponentType.File, f.path, { bomRef: loadedFileRef(c.bomRef.value!, f.path) })

@@ -1,6 +1,6 @@
 import * as Models from '@cyclonedx/cyclonedx-library/Models'
 import { isSupportedSpdxId } from '@cyclonedx/cyclonedx-library/SPDX'
-import type { Artifact } from '../types.js'
+import type { Artifact, HubResolution } from '../types.js'
 import { shown } from '../licenses/display.js'
 import { licenseRef, normalizeLicense } from '../licenses/normalize.js'
 
@@ -38,6 +38,16 @@ export function toCdxLicense(license: string | null | undefined, card?: Artifact
     return new Models.NamedLicense(shown(name, 200), link ? { url: link } : {})
   }
   return new Models.LicenseExpression(expression)
+}
+
+/** The license of a reference resolved on the Hub: a custom (`other`) license by its `license_name` and `license_link`. */
+export function hubCdxLicense(r: HubResolution): Models.License | null {
+  if (!r.licenseName) return toCdxLicense(r.license)
+  const n = normalizeLicense(r.license, { name: r.licenseName, link: r.licenseLink })
+  if (n?.state !== 'known' || !n.expression) return null
+  if (!SINGLE_REF.test(n.expression)) return toCdxLicense(n.expression)
+  const url = n.url && /^https?:\/\/\S+$/.test(n.url) ? n.url : null
+  return new Models.NamedLicense(shown(n.name ?? n.expression, 200), url ? { url } : {})
 }
 
 /**

@@ -148,6 +148,8 @@ async function resolveReference(client: HubClient, dep: Dependency, words: say.R
       commit: info.commit,
       purl: huggingfacePurl(id, info.commit, kind),
       license: info.license,
+      ...(info.licenseName ? { licenseName: info.licenseName } : {}),
+      ...(info.licenseLink ? { licenseLink: info.licenseLink } : {}),
       gated: info.gated,
       files: judged.map((j) => fileEntry(byPath.get(j.path)!, j))
     }

@@ -24,8 +24,11 @@ export interface RepoInfo {
   commit: string
   /** `gated`: "auto" / "manual" mean the files need an account that accepted the conditions. */
   gated: boolean
-  /** `cardData.license` (`license_name` for `other`), else a `license:` tag, else null. */
+  /** `cardData.license`, else a `license:` tag, else null. */
   license: string | null
+  /** `cardData.license_name` / `license_link` when the license is `other`: a custom license is known by its name. */
+  licenseName?: string
+  licenseLink?: string
   files: RepoFile[]
 }
 
@@ -56,7 +59,7 @@ export function parseRepoInfo(data: unknown): RepoInfo | { invalid: string } {
     id: typeof data.id === 'string' && data.id ? data.id : '',
     commit: sha,
     gated: data.gated === 'auto' || data.gated === 'manual' || data.gated === true,
-    license: licenseOf(data),
+    ...licenseOf(data),
     files
   }
 }
@@ -68,15 +71,20 @@ function safePath(p: string): boolean {
   return p.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..')
 }
 
-function licenseOf(data: Record<string, unknown>): string | null {
+function licenseOf(data: Record<string, unknown>): Pick<RepoInfo, 'license' | 'licenseName' | 'licenseLink'> {
   const card = isRecord(data.cardData) ? data.cardData : null
   const raw = card?.license
   const declared = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw.filter((x): x is string => typeof x === 'string') : []
-  if (declared.length === 1 && declared[0] === 'other' && typeof card?.license_name === 'string' && card.license_name.trim()) return card.license_name.trim()
-  if (declared.length > 0) return declared.map((s) => s.trim()).filter(Boolean).join(' AND ') || null
+  if (declared.length === 1 && declared[0]!.trim().toLowerCase() === 'other') {
+    const name = typeof card?.license_name === 'string' ? card.license_name.trim() : ''
+    const link = typeof card?.license_link === 'string' ? card.license_link.trim() : ''
+    return { license: 'other', ...(name ? { licenseName: name } : {}), ...(link ? { licenseLink: link } : {}) }
+  }
+  // Several ids stay a list (joined with `, `), which the license check reports as unreadable rather than guessing.
+  if (declared.length > 0) return { license: declared.map((s) => s.trim()).filter(Boolean).join(', ') || null }
   // Without card metadata the Hub still tags the repository with its license.
   const tag = Array.isArray(data.tags) ? data.tags.find((t): t is string => typeof t === 'string' && t.startsWith('license:')) : undefined
-  return tag ? tag.slice('license:'.length) || null : null
+  return { license: tag ? tag.slice('license:'.length) || null : null }
 }
 
 function count(v: unknown): number | null {

@@ -136,8 +136,9 @@ function dependencySubject(d: Dependency, answer: IndexAnswer): Assessed {
 function hubSubject(d: Dependency, r: HubResolution): Assessed {
   const subject = d.hubKind === 'dataset' ? 'dataset' : 'model'
   const page = hubPage(d.name, subject)
-  const license = r.license === null ? null : normalizeLicense(r.license)
-  const evidence: LicenseEvidence[] = license ? [{ source: 'hub', path: page, line: null, declared: clipLine(r.license!, 200), license }] : []
+  const license = r.license === null ? null : normalizeLicense(r.license, { name: r.licenseName, link: r.licenseLink })
+  const declared = r.licenseName ? `other (license_name: ${r.licenseName})` : r.license
+  const evidence: LicenseEvidence[] = license && declared ? [{ source: 'hub', path: page, line: null, declared: clipLine(declared, 200), license }] : []
   return {
     key: r.purl,
     subject,

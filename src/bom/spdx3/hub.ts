@@ -73,7 +73,9 @@ export function addCardDataset(ctx: Ctx, name: string, seen: Map<string, string>
 
 /** What hub lookups resolved a reference to: the card's license and each file the call loads, with the SHA-256 and size the Hub lists. */
 export function addResolution(ctx: Ctx, key: string, r: HubResolution, kind: HubKind): void {
-  if (r.license) linkLicense(ctx.graph, key, 'hasDeclaredLicense', r.license)
+  // A custom (`other`) license is known by its name.
+  const declared = r.licenseName ?? r.license
+  if (declared) linkLicense(ctx.graph, key, 'hasDeclaredLicense', declared)
   ctx.graph.relate(
     key,
     'contains',
