@@ -45,7 +45,7 @@ test('first run creates the comment, a re-run writes nothing, a new commit updat
   expect(r1.code).toBe(1)
   expect(commands(r1.stdout, 'error')).toEqual(['::error::ModelGate: 1 error(s), 0 warning(s) at fail-on=error; see the job summary'])
   expect(r1.outputs).toMatchObject({ verdict: 'fail', findings: '1', models: '2', 'unsigned-models': '2' })
-  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'issues/list-comments', 'issues/create-comment', 'pulls/list-review-comments', 'pulls/create-review-comment', 'checks/create'])
+  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'users/get-authenticated', 'issues/list-comments', 'issues/create-comment', 'pulls/list-review-comments', 'pulls/create-review-comment', 'checks/create'])
   const [comment, review, check] = writes(gh)
   const body = (comment?.[1] as { body: string }).body
   expect(body.split('\n').slice(0, 9)).toEqual([
@@ -77,7 +77,7 @@ test('first run creates the comment, a re-run writes nothing, a new commit updat
   gh.clearLog()
   const r2 = await act()
   expect(r2.code).toBe(1)
-  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'issues/list-comments', 'pulls/list-review-comments', 'checks/create'])
+  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'users/get-authenticated', 'issues/list-comments', 'pulls/list-review-comments', 'checks/create'])
   expect(gh.state.issueComments).toHaveLength(1)
 
   // a second commit adds a truncated model: the same comment is edited, one new review comment
@@ -85,9 +85,9 @@ test('first run creates the comment, a re-run writes nothing, a new commit updat
   gh.clearLog()
   const r3 = await act()
   expect(r3.code).toBe(1)
-  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'issues/list-comments', 'issues/update-comment', 'pulls/list-review-comments', 'pulls/create-review-comment', 'checks/create'])
+  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'users/get-authenticated', 'issues/list-comments', 'issues/update-comment', 'pulls/list-review-comments', 'pulls/create-review-comment', 'checks/create'])
   const commentId = gh.state.issueComments[0]?.id
-  expect(gh.requests[4]?.params.comment_id).toBe(String(commentId))
+  expect(gh.requests[5]?.params.comment_id).toBe(String(commentId))
   expect(gh.state.issueComments[0]?.body).toContain('2 errors, 0 warnings')
   expect(writes(gh)[1]).toEqual(['pulls/create-review-comment', expect.objectContaining({ path: 'models/broken.safetensors', subject_type: 'file' })])
 
@@ -105,6 +105,7 @@ test('first run creates the comment, a re-run writes nothing, a new commit updat
     'pulls/get',
     'pulls/list-files',
     'security-advisories/list-global-advisories',
+    'users/get-authenticated',
     'issues/list-comments',
     'issues/update-comment',
     'pulls/list-review-comments',
@@ -158,7 +159,7 @@ test('a clean PR passes without a comment; fail-on: never lets a bad one through
   expect(r.code).toBe(0)
   expect(commands(r.stdout)).toEqual([])
   // no dependency changes, so no advisory query
-  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'issues/list-comments', 'pulls/list-review-comments', 'checks/create'])
+  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'users/get-authenticated', 'issues/list-comments', 'pulls/list-review-comments', 'checks/create'])
   expect(writes(gh)).toEqual([['checks/create', expect.objectContaining({ conclusion: 'success', output: expect.objectContaining({ annotations: [] }) })]])
 
   await world.push(gh, { 'models/broken.safetensors': TRUNCATED })
@@ -166,7 +167,7 @@ test('a clean PR passes without a comment; fail-on: never lets a bad one through
   const lax = await act({ 'fail-on': 'never', review: 'false', 'check-run': 'false' })
   expect(lax.code).toBe(0)
   expect(lax.outputs.verdict).toBe('pass')
-  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'issues/list-comments', 'issues/create-comment'])
+  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'users/get-authenticated', 'issues/list-comments', 'issues/create-comment'])
   // no check run: the findings still reach the PR's files view through workflow commands
   expect(commands(lax.stdout)).toEqual([expect.stringMatching(/^::error title=ModelGate unparseable-artifact,file=models\/broken.safetensors::Cannot parse this safetensors file/)])
 })
@@ -184,10 +185,10 @@ test('read-only token (fork PR): writes answer 403, the run degrades to annotati
   await setup(EVIL, { fork: true }, { permissions: READ_ONLY })
   const r = await act()
   expect(r.code).toBe(1)
-  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'issues/list-comments', 'issues/create-comment', 'checks/create'])
+  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'users/get-authenticated', 'issues/list-comments', 'issues/create-comment', 'checks/create'])
   expect(gh.requests.filter((q) => q.method !== 'GET').map((q) => q.status)).toEqual([403, 403])
   expect(commands(r.stdout, 'warning')).toEqual([
-    '::warning::ModelGate could not post the PR comment, create the check run: the token is read-only (a fork or Dependabot pull request, or missing permissions). The results are in the job summary, the annotations and the exit code. To get comments and checks, grant `checks: write` and `pull-requests: write` in the workflow\'s permissions, or for forks use the workflow_run pattern in docs/action.md.'
+    '::warning::ModelGate could not post the PR comment, create the check run: a pull request from a fork gets a read-only token, whatever the workflow grants. The results are in the job summary, the annotations and the exit code. To comment on fork pull requests, use the workflow_run pattern in docs/action.md.'
   ])
   expect(commands(r.stdout, 'error')).toEqual([
     '::error::ModelGate: 1 error(s), 0 warning(s) at fail-on=error; see the job summary',
@@ -208,6 +209,7 @@ test('secondary rate limit and a 502 are retried; the comment is created once', 
     'pulls/get 200',
     'pulls/list-files 200',
     'security-advisories/list-global-advisories 200',
+    'users/get-authenticated 403',
     'issues/list-comments 200',
     'issues/create-comment 403',
     'issues/create-comment 201',
@@ -223,13 +225,18 @@ test('a PR over 3,000 files falls back to the local git diff and says so', async
   const many: Record<string, string | Buffer> = { 'models/evil.pkl': proto0System() }
   for (let i = 0; i < 3000; i++) many[`data/part-${String(i).padStart(4, '0')}.txt`] = `row ${i}\n`
   await setup(many)
-  const r = await act({ review: 'false', 'check-run': 'false' })
+  const r = await act({ 'check-run': 'false' })
   expect(r.code).toBe(1)
   expect(commands(r.stdout, 'warning')).toEqual([
     `::warning::This pull request changes 3001 files; GitHub lists at most 3000, so ModelGate compares ${world.base.slice(0, 12)}...${world.head.slice(0, 12)} with the local git checkout instead.`
   ])
-  expect(gh.operations()).toEqual(['pulls/get', 'issues/list-comments', 'issues/create-comment'])
+  expect(gh.operations()).toEqual(['pulls/get', 'users/get-authenticated', 'issues/list-comments', 'issues/create-comment', 'pulls/list-review-comments', 'pulls/create-review-comment'])
   expect(gh.state.issueComments[0]?.body).toContain('`unsafe-serialization` in `models/evil.pkl`')
+  // without the API's patches, review comments are file-level, on any file of the PR
+  expect(writes(gh)[1]).toEqual([
+    'pulls/create-review-comment',
+    { commit_id: world.head, path: 'models/evil.pkl', subject_type: 'file', body: expect.stringMatching(/^<!-- modelgate:finding:[0-9a-f]{16} -->\n🛑 \*\*error\*\* `unsafe-serialization`: Loading this pickle runs code/) }
+  ])
 })
 
 test('pull_request_target without a checkout: policy and blobs come from the API; the PR cannot switch its own policy off', async () => {
@@ -240,12 +247,14 @@ test('pull_request_target without a checkout: policy and blobs come from the API
   const ops = gh.operations()
   expect(ops.slice(0, 3)).toEqual(['repos/get-content', 'pulls/get', 'pulls/list-files'])
   expect(gh.requests[0]).toMatchObject({ params: { path: '.modelgate.yml' }, query: { ref: world.base }, status: 200 })
-  // one raw blob per changed file, the base side of the modified requirements.txt (its blob id, then
-  // the blob) to compare pins, plus the head tree listing and one small file read for the directory-wide
-  // checks (signatures, licenses), and one advisory query for the changed pins; never the LFS object or anything executable
-  expect(ops.slice(3, -2).sort()).toEqual(['git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-tree', 'repos/get-content', 'security-advisories/list-global-advisories'])
+  // one raw blob per changed file, the base side of the modified requirements.txt (the base tree
+  // listing gives its blob id, then the blob) to compare pins, the head tree listing (sizes first, and
+  // the directory-wide checks: signatures, licenses) with one small file read, and one advisory query
+  // for the changed pins; never the LFS object or anything executable
+  expect(ops.slice(3, -3).sort()).toEqual(['git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-blob', 'git/get-tree', 'git/get-tree', 'security-advisories/list-global-advisories'])
+  expect(gh.requests.filter((q) => q.operationId === 'git/get-tree').map((q) => q.params.tree_sha).sort()).toEqual([world.base, world.head].sort())
   expect(gh.requests.filter((q) => q.operationId === 'git/get-blob').every((q) => q.headers.accept === 'application/vnd.github.raw+json')).toBe(true)
-  expect(ops.slice(-2)).toEqual(['issues/list-comments', 'issues/create-comment'])
+  expect(ops.slice(-3)).toEqual(['users/get-authenticated', 'issues/list-comments', 'issues/create-comment'])
   expect(commands(r.stdout, 'notice')).toEqual([
     "::notice::This pull request changes .modelgate.yml; ModelGate applied the base branch's policy, the change takes effect once merged."
   ])
@@ -274,12 +283,12 @@ describe('on the runtime action.yml names (node24)', () => {
     const bad = await act({ review: 'false' }, node24)
     expect(bad.stderr).toBe('')
     expect(bad.code).toBe(1)
-    expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'issues/list-comments', 'issues/create-comment', 'checks/create'])
+    expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'users/get-authenticated', 'issues/list-comments', 'issues/create-comment', 'checks/create'])
     await world.push(gh, { 'models/evil.pkl': null })
     gh.clearLog()
     const good = await act({ review: 'false' }, node24)
     expect(good.code).toBe(0)
-    expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'issues/list-comments', 'issues/update-comment', 'checks/create'])
+    expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'users/get-authenticated', 'issues/list-comments', 'issues/update-comment', 'checks/create'])
     expect(gh.state.issueComments[0]?.body).toContain('### ✅ **ModelGate: all clear**')
   })
 })
@@ -304,15 +313,27 @@ describe('snapshot and merge-queue events', () => {
     expect(r.code).toBe(1)
     expect(gh.operations()).toEqual(['security-advisories/list-global-advisories', 'checks/create', 'dependency-graph/create-repository-snapshot'])
     const snapshot = writes(gh)[1]?.[1]
+    const bomTimestamp = JSON.parse(await (await import('node:fs/promises')).readFile(r.outputs['bom-path'] as string, 'utf8')).metadata.timestamp
     expect(snapshot).toEqual({
       version: 0,
       sha: world.head,
       ref: 'refs/heads/main',
       job: { correlator: 'modelgate ModelGate modelgate', id: '4242' },
       detector: { name: 'ModelGate', version: '0.1.0', url: 'https://github.com/modelgate/modelgate' },
-      scanned: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      manifests: expect.any(Object)
+      scanned: bomTimestamp,
+      manifests: {
+        'requirements.txt': {
+          name: 'requirements.txt',
+          file: { source_location: 'requirements.txt' },
+          resolved: {
+            'pkg:pypi/numpy@1.26.4': { package_url: 'pkg:pypi/numpy@1.26.4', relationship: 'direct', scope: 'runtime' },
+            'pkg:pypi/torch@2.2.0': { package_url: 'pkg:pypi/torch@2.2.0', relationship: 'direct', scope: 'runtime' }
+          }
+        }
+      }
     })
+    // one clock for the run: the snapshot was scanned when the BOM was made
+    expect(bomTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
     // rejected snapshot: a warning, the verdict stands
     expect(commands(r.stdout, 'warning')).toEqual(['::warning::dependency graph rejected the snapshot: The snapshot is invalid and was not processed.'])
     const { readFile } = await import('node:fs/promises')
@@ -341,7 +362,7 @@ describe('known vulnerabilities (GitHub advisory database with the job token)', 
     await setup({ 'requirements.txt': 'numpy==1.26.4\ntorch==2.5.1\n' }, {}, { advisories: [torchAdvisory()] })
     const r = await act({ review: 'false', 'check-run': 'false' })
     expect(r.code).toBe(1)
-    expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'issues/list-comments', 'issues/create-comment'])
+    expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'security-advisories/list-global-advisories', 'users/get-authenticated', 'issues/list-comments', 'issues/create-comment'])
     // one query for every package the change pins (name@version), on GitHub's ecosystem name
     expect(gh.requests[2]).toMatchObject({ query: { ecosystem: 'pip', affects: 'torch@2.5.1', per_page: '100' }, status: 200 })
     const body = gh.state.issueComments[0]?.body ?? ''

@@ -23,7 +23,23 @@ test('every example: no paths filters, explicit permissions, ModelGate pinned to
   expect(Object.keys((await load('modelgate-pull-request.yml')).on)).toEqual(['pull_request', 'merge_group'])
   expect(Object.keys((await load('modelgate-snapshot.yml')).on)).toEqual(['push', 'schedule', 'workflow_dispatch'])
   const fork = await load('modelgate-fork-scan.yml')
-  expect(fork.permissions).toEqual({ contents: 'read' })
+  // read-only, but with the PR's file list: a private repository answers pulls.listFiles with 403 without it
+  expect(fork.permissions).toEqual({ contents: 'read', 'pull-requests': 'read' })
+})
+
+test('every example that runs on merge_group checks out the full history (the queue commit is compared with its base locally)', async () => {
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.yml')).sort()
+  const queued: string[] = []
+  for (const n of names) {
+    const wf = await load(n)
+    if (!('merge_group' in wf.on)) continue
+    queued.push(n)
+    const checkouts = Object.values(wf.jobs)
+      .flatMap((j) => j.steps)
+      .filter((s) => s.uses?.startsWith('actions/checkout'))
+    expect(checkouts.map((s) => s.with?.['fetch-depth'])).toEqual([0])
+  }
+  expect(queued).toEqual(['modelgate-pull-request.yml'])
 })
 
 describe('fork pattern, part 2: the report is untrusted input', () => {

@@ -33,7 +33,7 @@ test('a finding on a line inside the diff gets a line comment; outside it, or bi
 
 test('at most 10 per run; existing fingerprints are not repeated; duplicates in one run collapse', () => {
   const many = Array.from({ length: 14 }, (_, i) => f({ message: `m${i}` }))
-  const existing = [{ id: 1, body: reviewCommentBody(many[0]!), byBot: true, inReplyTo: null }]
+  const existing = [{ id: 1, body: reviewCommentBody(many[0]!), ours: true, inReplyTo: null }]
   const plan = planReview([...many, many[1]!], files, existing, HEAD)
   expect(plan.create).toHaveLength(10)
   expect(plan.create[0]?.body).toContain(`modelgate:finding:${fingerprint(many[1]!)}`)
@@ -44,11 +44,11 @@ test('stale comments: deleted without replies, resolved with replies; people and
   const gone = f({ message: 'gone' })
   const discussed = f({ message: 'discussed' })
   const existing = [
-    { id: 1, body: reviewCommentBody(gone), byBot: true, inReplyTo: null },
-    { id: 2, body: reviewCommentBody(discussed), byBot: true, inReplyTo: null },
-    { id: 3, body: 'on it', byBot: false, inReplyTo: 2 },
-    { id: 4, body: reviewCommentBody(gone), byBot: false, inReplyTo: null },
-    { id: 5, body: `<!-- modelgate:finding:${fingerprint(gone)} -->\n<!-- modelgate:resolved -->\nold`, byBot: true, inReplyTo: null }
+    { id: 1, body: reviewCommentBody(gone), ours: true, inReplyTo: null },
+    { id: 2, body: reviewCommentBody(discussed), ours: true, inReplyTo: null },
+    { id: 3, body: 'on it', ours: false, inReplyTo: 2 },
+    { id: 4, body: reviewCommentBody(gone), ours: false, inReplyTo: null },
+    { id: 5, body: `<!-- modelgate:finding:${fingerprint(gone)} -->\n<!-- modelgate:resolved -->\nold`, ours: true, inReplyTo: null }
   ]
   const plan = planReview([], files, existing, HEAD)
   expect(plan.remove).toEqual([1])

@@ -75,7 +75,7 @@ test('OMS key signing: an unsigned model fails with the model_signing command; t
   expect(unsigned.code).toBe(1)
   expect(commands(unsigned.stdout, 'error')).toEqual(['::error::ModelGate: 1 error(s), 0 warning(s) at fail-on=error; see the job summary'])
   expect(unsigned.outputs).toMatchObject({ verdict: 'fail', findings: '1', models: '1', 'unsigned-models': '1' })
-  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'issues/list-comments', 'issues/create-comment', 'checks/create'])
+  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'users/get-authenticated', 'issues/list-comments', 'issues/create-comment', 'checks/create'])
   const failed = [
     MARKER,
     '### ❌ **ModelGate: fail**',
@@ -117,7 +117,7 @@ test('OMS key signing: an unsigned model fails with the model_signing command; t
   expect(signed.outputs).toMatchObject({ verdict: 'pass', findings: '0', models: '1', 'unsigned-models': '0' })
   // OMS: SHA-256 over the listed resource digests (one file here)
   const rootDigest = f.sha256(Buffer.from(f.sha256(weights), 'hex'))
-  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'issues/list-comments', 'issues/update-comment', 'checks/create'])
+  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'users/get-authenticated', 'issues/list-comments', 'issues/update-comment', 'checks/create'])
   const passed = [
     MARKER,
     '### ✅ **ModelGate: all clear**',

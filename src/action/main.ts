@@ -8,7 +8,8 @@ import { readRunContext, type RunContext } from './context.js'
 import { submitDependencySnapshot } from './dependency-snapshot.js'
 import { parseInputs, type ActionInputs } from './inputs.js'
 import { Ladder } from './ladder.js'
-import { writeBom, writeJobSummary, writeJsonReport, writeSarif } from './report-files.js'
+import { writeBom, writeFailureSummary, writeJobSummary, writeJsonReport, writeSarif } from './report-files.js'
+import { tokenAuthor, type IsOurs } from '../report-github/own-comments.js'
 import { syncReviewComments } from '../report-github/review-comments.js'
 import { upsertStickyComment } from '../report-github/sticky-comment.js'
 import { actionLog } from './log.js'
@@ -31,11 +32,13 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const mode = resolveMode(inputs.mode, ctx.eventName)
     result = mode === 'pull-request' ? await scanChange(client, ctx, inputs) : await scanSnapshot(client, ctx, inputs)
   } catch (err) {
-    core.setFailed(`ModelGate could not run: ${(err as Error).message}`)
+    await couldNotRun((err as Error).message)
     return
   }
   const { report, headSha, files } = result
   const s = summarise(report)
+  // one clock for the run: the BOM's timestamp is the dependency snapshot's `scanned`
+  const now = new Date()
 
   // 1. the merge gate
   if (report.verdict === 'fail') {
@@ -44,14 +47,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     core.info(`ModelGate: pass (${s.bySeverity.error} error(s), ${s.bySeverity.warning} warning(s) at fail-on=${inputs.failOn})`)
   }
 
-  const ladder = new Ladder()
+  const ladder = new Ladder(ctx.pullRequest?.fromFork ?? false)
   const ws = ctx.workspace
   const runUrl = ctx.runId && ctx.repo.owner ? `${ctx.serverUrl}/${ctx.repo.owner}/${ctx.repo.repo}/actions/runs/${ctx.runId}` : undefined
   const paths: Record<string, string> = {}
 
   // files for upload-artifact and code scanning
   await ladder.step('write the JSON report', null, async () => void (paths.report = await writeJsonReport(ws, inputs.reportPath, report)))
-  await ladder.step('write the BOM', null, async () => void (paths.bom = await writeBom(ws, inputs.bomPath, report, ctx.repo.owner ? `${ctx.repo.owner}/${ctx.repo.repo}` : 'workspace', inputs.bomFormat)))
+  await ladder.step('write the BOM', null, async () => void (paths.bom = await writeBom(ws, inputs.bomPath, report, ctx.repo.owner ? `${ctx.repo.owner}/${ctx.repo.repo}` : 'workspace', inputs.bomFormat, now)))
   await ladder.step('write the SARIF file', null, async () => void (paths.sarif = await writeSarif(ws, inputs.sarifPath, report)))
 
   // 2. job summary
@@ -61,9 +64,16 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const pr = ctx.pullRequest
   if (client && pr && files) {
     const target = { ...ctx.repo, number: pr.number }
-    await ladder.step('post the PR comment', 'pull-requests', () => upsertStickyComment(client, target, inputs.comment, report.findings.length, renderComment(report, runUrl ? { runUrl } : {}), actionLog))
+    // our own comments are the token's: a personal access token writes as its user, not as a bot
+    let author: Promise<IsOurs> | undefined
+    const ours = () => (author ??= tokenAuthor(client))
+    if (inputs.comment !== 'never') {
+      await ladder.step('post the PR comment', 'pull-requests', async () =>
+        upsertStickyComment(client, target, inputs.comment, report.findings.length, renderComment(report, runUrl ? { runUrl } : {}), actionLog, await ours())
+      )
+    }
     if (inputs.review && !ladder.isDenied('pull-requests')) {
-      await ladder.step('write review comments', 'pull-requests', () => syncReviewComments(client, { ...target, headSha }, report.findings, files, actionLog))
+      await ladder.step('write review comments', 'pull-requests', async () => syncReviewComments(client, { ...target, headSha }, report.findings, files, actionLog, await ours()))
     }
   }
 
@@ -76,7 +86,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
   // snapshot mode: dependency graph
   if (client && inputs.dependencySnapshot && !pr && !ctx.mergeGroup) {
-    await ladder.step('submit the dependency snapshot', 'contents', () => submitDependencySnapshot(client, ctx, report))
+    await ladder.step('submit the dependency snapshot', 'contents', () => submitDependencySnapshot(client, ctx, report, now))
   }
 
   ladder.finish()
@@ -86,4 +96,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   core.setOutput('unsigned-models', String(report.artifacts.filter((a) => a.kind === 'model' && a.signature?.state !== 'verified').length))
   if (paths.bom) core.setOutput('bom-path', paths.bom)
   if (paths.report) core.setOutput('report-path', paths.report)
+}
+
+/** The gate closes with the reason, and the job summary says it too (the run's page, not only its log). */
+async function couldNotRun(message: string): Promise<void> {
+  core.setFailed(`ModelGate could not run: ${message}`)
+  try {
+    await writeFailureSummary(message)
+  } catch (err) {
+    core.info(`job summary not written: ${(err as Error).message}`)
+  }
 }

@@ -4,6 +4,7 @@ import * as core from '@actions/core'
 import { serializeBom } from '../bom/cyclonedx.js'
 import { serializeSpdx3 } from '../bom/spdx3/document.js'
 import { renderComment } from '../report/comment.js'
+import { escapeInline } from '../report/escape.js'
 import { renderJson } from '../report/json.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { renderSarif } from '../report/sarif.js'
@@ -22,8 +23,8 @@ export async function writeFileIn(workspace: string, rel: string, text: string):
 
 export const writeJsonReport = (workspace: string, rel: string, report: Report) => writeFileIn(workspace, rel, renderJson(report))
 export const writeSarif = (workspace: string, rel: string, report: Report) => writeFileIn(workspace, rel, renderSarif(report))
-export const writeBom = (workspace: string, rel: string, report: Report, subject: string, format: ActionInputs['bomFormat'] = 'json') =>
-  writeFileIn(workspace, rel, format === 'spdx3' ? serializeSpdx3(report, { subject }) : serializeBom(report, { subject, format }))
+export const writeBom = (workspace: string, rel: string, report: Report, subject: string, format: ActionInputs['bomFormat'] = 'json', now = new Date()) =>
+  writeFileIn(workspace, rel, format === 'spdx3' ? serializeSpdx3(report, { subject, now }) : serializeBom(report, { subject, format, now }))
 
 /**
  * The job summary: the full Markdown report, or over 1 MiB a compact one plus the full Markdown
@@ -37,5 +38,21 @@ export async function writeJobSummary(workspace: string, reportRel: string, repo
     const file = await writeFileIn(workspace, mdRel, full)
     text = renderComment(report, { limit: 60_000, ...(runUrl ? { runUrl } : {}) }) + `\nFull report: \`${path.relative(workspace, file)}\` in the workspace (upload it with actions/upload-artifact).\n`
   }
+  await core.summary.addRaw(text).write()
+}
+
+/**
+ * The job summary of a run that could not scan (an input, the event, the checkout, a permission):
+ * what went wrong and that nothing passed, so the reason is on the run's page, not only in the log.
+ */
+export async function writeFailureSummary(message: string): Promise<void> {
+  const text = [
+    '### ❌ **ModelGate could not run**',
+    '',
+    escapeInline(message),
+    '',
+    'Nothing was scanned, so this run does not pass. The message above says what to change; see docs/action.md.',
+    ''
+  ].join('\n')
   await core.summary.addRaw(text).write()
 }

@@ -8,6 +8,7 @@ import path from 'node:path'
 import { loadBaseConfig } from './base-config.js'
 import { PULL_REQUEST_EVENTS, SNAPSHOT_EVENTS, type RunContext } from './context.js'
 import type { ActionInputs } from './inputs.js'
+import { ensureComparable } from './local-commits.js'
 
 export type Mode = 'pull-request' | 'snapshot'
 
@@ -28,16 +29,21 @@ export interface ScanResult {
 }
 
 /**
- * Pull-request mode: files from the API (or git past 3,000 files), policy from the base commit.
- * merge_group has no PR: it compares the queue's merge commit with its base in the checkout.
+ * Pull-request mode: files from the API (or git past 3,000 files, or when the token may not read the
+ * PR), policy from the base commit. merge_group has no PR: it compares the queue's merge commit with
+ * its base in the checkout. Commits a shallow checkout lacks are fetched first.
  */
 export async function scanChange(client: GitHubClient | null, ctx: RunContext, inputs: ActionInputs): Promise<ScanResult> {
   const pr = ctx.pullRequest
   const refs = pr ? { base: pr.baseSha, head: pr.headSha } : ctx.mergeGroup ? { base: ctx.mergeGroup.baseSha, head: ctx.mergeGroup.headSha } : null
   if (!refs) throw new UsageError(`mode pull-request needs a pull_request, pull_request_target or merge_group event (this is '${ctx.eventName || 'none'}'); use mode: snapshot or auto`)
+  const log = (line: string) => core.info(line)
+  const prepareLocal = (base: string, head: string) => ensureComparable(ctx.workspace, base, head, log)
+  const fromApi = pr !== null && client !== null
+  // the local comparison needs both commits before the policy is read, so the policy comes from git too
+  if (!fromApi) await prepareLocal(refs.base, refs.head)
   const { config, path: configPath } = await loadBaseConfig(client, ctx.repo, ctx.workspace, inputs.config, refs.base)
   let files: PullFile[] | null = null
-  const log = (line: string) => core.info(line)
   const { report } = await scan({
     root: ctx.workspace,
     config,
@@ -47,7 +53,8 @@ export async function scanChange(client: GitHubClient | null, ctx: RunContext, i
     ...(pr && client
       ? {
           discover: async (isIgnored: (rel: string) => boolean) => {
-            const change = await discoverPullRequest(client, { ...ctx.repo, number: pr.number, baseSha: pr.baseSha, headSha: pr.headSha }, ctx.workspace, isIgnored, (line) => core.warning(line))
+            const target = { ...ctx.repo, number: pr.number, baseSha: pr.baseSha, headSha: pr.headSha }
+            const change = await discoverPullRequest(client, target, ctx.workspace, isIgnored, (line) => core.warning(line), { prepareLocal })
             files = change.files
             return change
           }
@@ -70,7 +77,10 @@ function advisorySources(client: GitHubClient | null): { online?: boolean; githu
   return {}
 }
 
-/** Snapshot mode: the whole checked-out tree, with the policy in it (a pushed branch is trusted). */
+/**
+ * Snapshot mode: the whole checked-out tree, with the policy in it (a pushed branch is trusted). On a
+ * pull request event (`mode: snapshot`) the check run goes to the PR's head, where the PR shows it.
+ */
 export async function scanSnapshot(client: GitHubClient | null, ctx: RunContext, inputs: ActionInputs): Promise<ScanResult> {
   const { report } = await scan({
     root: ctx.workspace,
@@ -79,5 +89,5 @@ export async function scanSnapshot(client: GitHubClient | null, ctx: RunContext,
     log: (line) => core.info(line),
     advisories: advisorySources(client)
   })
-  return { report, headSha: ctx.sha, files: null }
+  return { report, headSha: ctx.pullRequest?.headSha ?? ctx.sha, files: null }
 }

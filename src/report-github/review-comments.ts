@@ -2,14 +2,15 @@ import type { PullFile } from '../discover/pull-request.js'
 import type { GitHubClient } from '../github/client.js'
 import type { Finding } from '../types.js'
 import type { ReportLog } from './log.js'
+import { BY_BOT, type IsOurs } from './own-comments.js'
 import { planReview } from './review-plan.js'
 import type { StickyTarget } from './sticky-comment.js'
 
-/** Review comments on the PR's diff: new findings commented, stale ones resolved or removed. */
-export async function syncReviewComments(client: GitHubClient, t: StickyTarget & { headSha: string }, findings: readonly Finding[], files: readonly PullFile[], log: ReportLog): Promise<void> {
+/** Review comments on the PR's diff: new findings commented, stale ones (ours: the token's identity) resolved or removed. */
+export async function syncReviewComments(client: GitHubClient, t: StickyTarget & { headSha: string }, findings: readonly Finding[], files: readonly PullFile[], log: ReportLog, isOurs: IsOurs = BY_BOT): Promise<void> {
   const repo = { owner: t.owner, repo: t.repo }
   const listed = await client.paginate(client.rest.pulls.listReviewComments, { ...repo, pull_number: t.number, per_page: 100 })
-  const existing = listed.map((c) => ({ id: c.id, body: c.body, byBot: c.user?.type === 'Bot', inReplyTo: c.in_reply_to_id ?? null }))
+  const existing = listed.map((c) => ({ id: c.id, body: c.body, ours: isOurs(c.user), inReplyTo: c.in_reply_to_id ?? null }))
   const plan = planReview(findings, files, existing, t.headSha)
   for (const c of plan.create) {
     const where = c.subjectType === 'line' ? { line: c.line, side: 'RIGHT' as const } : { subject_type: 'file' as const }

@@ -9,8 +9,8 @@ export const MAX_REVIEW_COMMENTS = 10
 export interface ExistingReviewComment {
   id: number
   body: string
-  /** Only comments made by a bot (the token's identity) are ours to edit or delete. */
-  byBot: boolean
+  /** Written with this token (its identity): only those are ours to edit or delete. */
+  ours: boolean
   inReplyTo: number | null
 }
 
@@ -33,7 +33,7 @@ export interface ReviewPlan {
  */
 export function planReview(findings: readonly Finding[], files: readonly PullFile[], existing: readonly ExistingReviewComment[], headSha: string, max = MAX_REVIEW_COMMENTS): ReviewPlan {
   const byPath = new Map(files.map((f) => [f.filename, f]))
-  const ours = existing.filter((c) => c.byBot && fingerprintOf(c.body) !== null)
+  const ours = existing.filter((c) => c.ours && fingerprintOf(c.body) !== null)
   const active = new Set(ours.filter((c) => !c.body.includes(RESOLVED_MARKER)).map((c) => fingerprintOf(c.body)))
   const current = new Set(findings.map(fingerprint))
 

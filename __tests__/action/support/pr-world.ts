@@ -4,6 +4,7 @@
  * a real webhook payload from @octokit/webhooks-examples with this PR's numbers and shas.
  */
 import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import os from 'node:os'
@@ -147,4 +148,18 @@ export async function pullRequestWorld(base: TreeSpec, head: Record<string, Buff
     await rm(path.join(workspace, '.git'), { recursive: true, force: true })
   }
   return world
+}
+
+/**
+ * The checkout actions/checkout makes by default: a bare `origin` holding the world's commits, and a
+ * depth-1 clone of the PR branch from it (only the head commit local). `origin` is a file:// remote,
+ * so fetching by commit id works with no network, as it does from github.com.
+ */
+export function shallowCheckout(world: PullRequestWorld, name = 'shallow'): string {
+  const dir = path.dirname(world.workspace)
+  const origin = path.join(dir, 'origin.git')
+  const clone = path.join(dir, name)
+  if (!existsSync(origin)) execFileSync('git', ['clone', '--quiet', '--bare', world.workspace, origin])
+  execFileSync('git', ['clone', '--quiet', '--depth', '1', '--branch', 'feature', `file://${origin}`, clone])
+  return clone
 }

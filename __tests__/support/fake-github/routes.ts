@@ -18,6 +18,7 @@ import {
 } from './handlers/pulls.js'
 import { createInstallationToken, listHookDeliveries, redeliverHookDelivery } from './handlers/app.js'
 import { createSnapshot, getRepo, listAdvisories } from './handlers/repo.js'
+import { getAuthenticatedUser } from './handlers/users.js'
 import type { Ctx, Reply } from './reply.js'
 
 export interface Route {
@@ -55,6 +56,8 @@ export const ROUTES: Route[] = [
   { key: `GET ${R}/commits/{ref}/check-runs`, perm: 'checks:read', handle: listCheckRunsForRef },
   { key: `POST ${R}/dependency-graph/snapshots`, perm: 'contents:write', handle: createSnapshot },
   { key: 'GET /advisories', handle: listAdvisories },
+  // the token's identity: a user token's account; a bot's token (GITHUB_TOKEN, installations) gets 403
+  { key: 'GET /user', handle: getAuthenticatedUser },
   // GitHub App routes: authenticated with the app's JWT, not an installation token (server.ts)
   { key: 'POST /app/installations/{installation_id}/access_tokens', handle: createInstallationToken },
   { key: 'GET /app/hook/deliveries', handle: listHookDeliveries },

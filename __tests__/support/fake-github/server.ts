@@ -47,9 +47,11 @@ export interface Fault {
   /** operationId ("checks/create") or route key ("POST /repos/{owner}/{repo}/check-runs") */
   route: string
   /** `slow`: the request is carried out at once, its answer sent only after `delayMs` (a request in flight). */
-  kind: 'secondary-rate-limit' | 'rate-limit' | 'server-error' | 'slow'
+  kind: 'secondary-rate-limit' | 'rate-limit' | 'server-error' | 'slow' | 'validation-failed'
   delayMs?: number
-  /** default: 403 for rate limits (use 429 for the other form GitHub sends), 502 for server-error */
+  /** `slow` only: the answer is sent when this settles, instead of after `delayMs` (held until the test lets it go). */
+  hold?: Promise<unknown>
+  /** default: 403 for rate limits (use 429 for the other form GitHub sends), 502 for server-error, 422 for validation-failed (never retried) */
   status?: number
   /** seconds, for retry-after / x-ratelimit-reset; default 1 so throttled clients retry fast */
   retryAfter?: number
@@ -121,7 +123,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
   const violations: Violation[] = []
   let seq = 0
   let remaining = 5000
-  const delays = new WeakMap<RecordedRequest, number>()
+  const delays = new WeakMap<RecordedRequest, number | Promise<unknown>>()
   const urls: Urls = { api: '', html: opts.htmlUrl ?? 'https://github.com' }
 
   const server = http.createServer((req, res) => {
@@ -138,7 +140,8 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
         rec = { record, reply: { status: 500, body: { message: `fake-github internal error: ${(e as Error).message}` } } }
       }
       const delay = delays.get(rec.record)
-      if (delay) setTimeout(() => send(res, rec.reply), delay)
+      if (delay instanceof Promise) void delay.then(() => send(res, rec.reply), () => send(res, rec.reply))
+      else if (delay) setTimeout(() => send(res, rec.reply), delay)
       else send(res, rec.reply)
       rec.record.status = rec.reply.status
       rec.record.response = rec.reply.body
@@ -213,7 +216,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
     const fault = takeFault(op.operationId, hit.m.key)
     if (fault) {
       record.fault = fault.kind
-      if (fault.kind === 'slow') delays.set(record, fault.delayMs ?? 1000)
+      if (fault.kind === 'slow') delays.set(record, fault.hold ?? fault.delayMs ?? 1000)
       else return { record, reply: faultReply(fault) }
     }
 
@@ -279,6 +282,9 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
   function faultReply(f: Fault): Reply {
     const wait = f.retryAfter ?? 1
     if (f.kind === 'server-error') return { status: f.status ?? 502, body: { message: 'Server Error' } }
+    if (f.kind === 'validation-failed') {
+      return { status: f.status ?? 422, body: errorBody('Validation Failed', DOCS, f.status ?? 422, { errors: [{ resource: 'Issue', code: 'unprocessable', field: 'data', message: 'Could not process the request.' }] }) }
+    }
     if (f.kind === 'rate-limit') {
       const reset = String(Math.ceil(Date.now() / 1000) + wait)
       return {

@@ -39,6 +39,35 @@ export function user(u: UserSeed, urls: Urls): Obj {
   }
 }
 
+/** GET /user for a user token: the account with its private fields (GitHub's `private-user`). */
+export function privateUser(u: UserSeed, urls: Urls): Obj {
+  return {
+    ...user(u, urls),
+    user_view_type: 'private',
+    name: null,
+    company: null,
+    blog: '',
+    location: null,
+    email: null,
+    hireable: null,
+    bio: null,
+    twitter_username: null,
+    public_repos: 2,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    created_at: '2011-01-25T18:44:36Z',
+    updated_at: '2024-05-01T12:00:00Z',
+    private_gists: 0,
+    total_private_repos: 0,
+    owned_private_repos: 0,
+    disk_usage: 0,
+    collaborators: 0,
+    two_factor_authentication: true,
+    plan: { name: 'free', space: 976562499, private_repos: 10000, collaborators: 0 }
+  }
+}
+
 export function repository(s: FakeState, urls: Urls, fullName = `${s.owner}/${s.repo}`): Obj {
   const [owner = s.owner, name = s.repo] = fullName.split('/')
   const api = `${urls.api}/repos/${owner}/${name}`

@@ -4,7 +4,11 @@
  */
 import { buildTrees, toGitFile, type GitFile, type Tree } from './git.js'
 
-export type FileSeed = string | Buffer | { content: string | Buffer; mode?: string }
+/**
+ * A file's content, or an object with its mode and, for files too large to build in a test, the
+ * `size` GitHub reports (trees and contents list it; blob and contents reads over 100 MB answer 403).
+ */
+export type FileSeed = string | Buffer | { content: string | Buffer; mode?: string; size?: number }
 export type FileStatus = 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged'
 export type Permission = 'none' | 'read' | 'write'
 export type PermissionName = 'contents' | 'issues' | 'pull_requests' | 'checks' | 'metadata' | 'security_events'
@@ -253,7 +257,7 @@ export class FakeState {
   setFiles(ref: string, files: Record<string, FileSeed>): void {
     const map = new Map<string, GitFile>()
     for (const [p, f] of Object.entries(files)) {
-      const gf = typeof f === 'string' || Buffer.isBuffer(f) ? toGitFile(f) : toGitFile(f.content, f.mode)
+      const gf = typeof f === 'string' || Buffer.isBuffer(f) ? toGitFile(f) : { ...toGitFile(f.content, f.mode), ...(f.size !== undefined ? { size: f.size } : {}) }
       map.set(p.replace(/^\/+/, ''), gf)
       this.blobs.set(gf.sha, gf)
     }

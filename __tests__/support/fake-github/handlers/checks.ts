@@ -59,6 +59,7 @@ export function updateCheckRun(ctx: Ctx): Reply {
   if (typeof b.name === 'string') r.name = b.name
   if (typeof b.details_url === 'string') r.details_url = b.details_url
   if (typeof b.external_id === 'string') r.external_id = b.external_id
+  if (typeof b.started_at === 'string') r.started_at = b.started_at
   applyStatus(ctx, r)
   applyOutput(r, b.output as Output | undefined)
   return ok(checkRun(ctx.state, ctx.urls, r))

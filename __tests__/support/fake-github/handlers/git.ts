@@ -1,5 +1,5 @@
 /** Repository data routes: contents (file/dir, raw and object media types), blobs, trees. */
-import { flattenTree, type GitFile, type TreeEntry } from '../git.js'
+import { flattenTree, sizeOf, type GitFile, type TreeEntry } from '../git.js'
 import { errorBody, GitHubError, notFound, ok, type Ctx, type Reply } from '../reply.js'
 import { nodeId } from '../shapes.js'
 
@@ -42,7 +42,7 @@ function entry(ctx: Ctx, ref: string, path: string, e: Pick<TreeEntry, 'type' | 
 }
 
 function fileReply(ctx: Ctx, ref: string, path: string, f: GitFile): Reply {
-  const size = f.content.length
+  const size = sizeOf(f)
   if (size > 100 * MB) throw tooLarge(ctx, 100)
   if (wantsRaw(ctx.accept)) return rawReply(f.content)
   const meta = entry(ctx, ref, path, { type: 'blob', sha: f.sha, size })
@@ -85,7 +85,7 @@ export function getBlob(ctx: Ctx): Reply {
   const sha = String(ctx.params.file_sha)
   const f = ctx.state.blob(sha)
   if (!f) throw notFound(ctx)
-  if (f.content.length > 100 * MB) throw tooLarge(ctx, 100)
+  if (sizeOf(f) > 100 * MB) throw tooLarge(ctx, 100)
   if (wantsRaw(ctx.accept)) return rawReply(f.content)
   return ok({
     sha,
