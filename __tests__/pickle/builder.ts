@@ -54,6 +54,10 @@ export class PickleBuilder {
     return this.op(0x4a, b)
   }
   intText(n: number): this { return this.op(0x49, Buffer.from(`${n}\n`)) }
+  /** A text-argument opcode with its line written as given (INT `I`, LONG `L`, FLOAT `F`, GET `g`, PUT `p`, PERSID `P`...). */
+  line(op: 'I' | 'L' | 'F' | 'g' | 'p' | 'P' | 'S' | 'V', arg: string): this {
+    return this.op(op.charCodeAt(0), Buffer.from(`${arg}\n`, 'latin1'))
+  }
   long1(bytes: number[]): this { return this.op(0x8a, Buffer.from([bytes.length, ...bytes])) }
   binfloat(x: number): this {
     const b = Buffer.alloc(8)

@@ -6,6 +6,7 @@
  * Replay a failure with `PICKLE_FUZZ_SEED=<seed> PICKLE_FUZZ_PATH=<path> npm test -- __tests__/pickle/fuzz`;
  * then add the counterexample to the regressions at the bottom with its exact issues.
  */
+import { deflateSync } from 'node:zlib'
 import fc from 'fast-check'
 import { DEFAULT_LIMITS, scanPickle, scanPickleBuffer, type PickleScanOptions, type PickleScanResult } from '../../src/inspect/pickle/index.js'
 import { benignDict, legacyTorch, pb, proto0System } from './builder.js'
@@ -14,13 +15,18 @@ const SEED = process.env.PICKLE_FUZZ_SEED === undefined ? undefined : Number(pro
 const PATH = process.env.PICKLE_FUZZ_PATH
 const params = (numRuns: number): fc.Parameters<unknown> => ({ numRuns, ...(SEED !== undefined && { seed: SEED }), ...(PATH !== undefined && { path: PATH }) })
 
+const bareSystem = pb().unicode('os').unicode('system').stackGlobal().unicode('id').tuple(1).reduce().stop().build()
+
 const seeds = [
   benignDict(),
   proto0System(),
   legacyTorch(benignDict()),
   pb().proto(4).framed((f) => f.unicode('os').memoize().unicode('system').memoize().stackGlobal().unicode('id').tuple(1).reduce().stop()).build(),
   pb().proto(5).frame(2).raw([0x42, 0x07]).raw([1, 0, 0, 0, 0]).global('os', 'system').stop().build(),
-  pb().proto(4).emptyDict().unicode('p').bytes(proto0System()).setitem().stop().build()
+  pb().proto(4).emptyDict().unicode('p').bytes(proto0System()).setitem().stop().build(),
+  // nested forms without PROTO (raw, base64, zlib) and protocol-0 text arguments read as CPython reads them
+  pb().proto(4).bytes(bareSystem).unicode(bareSystem.toString('base64')).bytes(deflateSync(bareSystem)).tuple(3).stop().build(),
+  pb().unicode('os').line('p', '1_0').line('I', '010').line('L', '0x1fL').line('F', '1e5').tuple(3).pop().line('g', '1_0').stop().build()
 ]
 
 /**

@@ -20,7 +20,7 @@ export const RULES: Record<RuleId, RuleDoc> = {
     title: 'Pickle imports something outside the vetted allowlist',
     severity: 'warning',
     why: 'Loading the pickle imports a module ModelGate does not know to be safe.',
-    fix: 'Prefer safetensors; if you trust the import, allow it in .modelgate.yml.'
+    fix: 'Prefer safetensors; if you have reviewed the import and trust it, lower the rule in .modelgate.yml (severity: {unknown-global: note}).'
   },
   'unparseable-artifact': {
     title: 'Artifact content contradicts its format',

@@ -12,7 +12,8 @@
 import { arrayLayout, buildWrapper, callResult, isJoblibModule, newInstance } from './joblib.js'
 import { OP, opName, HIGHEST_PROTOCOL } from './opcodes.js'
 import { Cursor } from './reader.js'
-import { ANY, int, MAX_ENTRIES, MAX_ITEMS, NONE, OBJ, V, type CollType, type Val, type Wrapper } from './values.js'
+import { checkFloatArg, decodeUtf8SurrogatePass, escapeDecode, rawUnicodeEscape, readIntArg, readLongArg, readMemoIndex } from './text-args.js'
+import { ANY, int, MAX_ENTRIES, MAX_ITEMS, NONE, OBJ, V, type CollType, type Partial, type Val, type Wrapper } from './values.js'
 
 export type { Val } from './values.js'
 
@@ -55,6 +56,14 @@ export const DEFAULT_LIMITS: PickleLimits = {
 /** Longest string kept as text for STACK_GLOBAL/INST resolution; no module path is longer. */
 const MAX_NAME_TEXT = 4096
 
+/** `functools.partial` (`_functools` is where CPython defines it). */
+const PARTIAL = new Set(['functools.partial', '_functools.partial'])
+/** copyreg helpers that are `cls.__new__(cls, *args)` (protocol < 2 reductions of NEWOBJ). */
+const NEWOBJ_HELPERS = new Set(['copyreg.__newobj__', 'copyreg.__newobj_ex__', 'copy_reg.__newobj__', 'copy_reg.__newobj_ex__'])
+const RECONSTRUCTORS = new Set(['copyreg._reconstructor', 'copy_reg._reconstructor'])
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 const STR_LONG: Val = { k: 'str', text: null }
 const STR_LOST: Val = { k: 'str', text: null, lost: true }
 const UNHASHABLE = new Set<CollType>(['list', 'dict', 'set', 'bytearray'])
@@ -85,6 +94,10 @@ export interface MachineHost {
   blob(m: Machine, data: Buffer, truncated: boolean, offset: number): void
   fork(m: Machine, jump: Jump): void
   pickleDone(m: Machine, top: Val): void
+  /** A callable is called with arguments from the stream (REDUCE; INST/OBJ with arguments, i.e. __init__). */
+  invoked(m: Machine, fn: Val, offset: number): void
+  /** A functools.partial is built or rebuilt around `fn` (undefined: a value the machine cannot see). */
+  partial(m: Machine, fn: Val | undefined, offset: number): void
 }
 
 /** The memo as the machine uses it (a Map, or a probe's overlay on its parent's). */
@@ -416,6 +429,48 @@ export class Machine {
     return d.truncated ? STR_LONG : this.str(d.text, decoded)
   }
 
+  /**
+   * What `fn(*args)` (`call`: REDUCE), `fn.__new__(fn, *args)` (`new`: NEWOBJ and
+   * copyreg.__newobj__) or `fn(*args)` as an instance (`init`: INST/OBJ, which skip
+   * __init__ without args) tells the scan: user code from `__main__` called with
+   * arguments from the stream, and functools.partial objects (whose callable is what a
+   * later call really calls). Returns the partial object when `fn` builds one.
+   */
+  private invoke(fn: Val, args: Val | undefined, how: 'call' | 'new' | 'init'): Partial | null {
+    const items = args !== undefined && args.k === 'coll' && args.t === 'tuple' ? args.items : undefined
+    if (fn.k === 'global') {
+      const full = `${fn.module}.${fn.name}`
+      // copyreg.__newobj__(cls, *args) and __newobj_ex__(cls, args, kwargs) are cls.__new__(cls, ...)
+      if (NEWOBJ_HELPERS.has(full)) {
+        if (!items || items.length === 0) return null
+        const rest: Val = full.endsWith('_ex__') ? (items[1] ?? V) : { k: 'coll', t: 'tuple', selfRefs: 0, items: items.slice(1) }
+        return this.invoke(items[0]!, rest, 'new')
+      }
+      // copyreg._reconstructor(cls, base, state): base.__new__(cls, state), then base.__init__(obj, state) unless base is object
+      if (RECONSTRUCTORS.has(full)) {
+        const base = items?.[1]
+        if (!items || base === undefined || !(base.k === 'global' && base.name === 'object' && /^(builtins|__builtin__)$/.test(base.module))) {
+          this.host.invoked(this, base ?? V, this.opStart)
+        }
+        return null
+      }
+      if (PARTIAL.has(full)) {
+        const p: Partial = { k: 'partial', fn: items?.[0] }
+        this.host.partial(this, p.fn, this.opStart)
+        return p
+      }
+    }
+    if (how === 'call' || (how === 'init' && (!items || items.length > 0))) this.host.invoked(this, fn, this.opStart)
+    return null
+  }
+
+  /** BUILD on a partial object: partial.__setstate__((func, args, kwds, dict)) replaces its callable. */
+  private rebuildPartial(p: Partial, state: Val): void {
+    const fn = state.k === 'coll' && state.t === 'tuple' ? state.items?.[0] : undefined
+    this.host.partial(this, fn, this.opStart)
+    if (!this.probe) p.fn = fn
+  }
+
   private insert(target: Val | undefined, values: Val[], keys: boolean): boolean {
     if (target === undefined) return this.underflow()
     if (target.k !== 'coll') return true
@@ -456,9 +511,18 @@ export class Machine {
       this.truncated()
       return null
     }
+    // load_global/load_inst: an empty line is "pickle data was truncated"; GLOBAL decodes
+    // strict UTF-8, INST strict ASCII, both before importing anything
+    if ((!a.truncated && a.text.length === 0) || (!b.truncated && b.text.length === 0)) {
+      this.fail(`${opcode} has an empty module or name line (CPython: pickle data was truncated)`)
+      return null
+    }
+    if (opcode === 'INST' && (a.text.some((c) => c > 0x7f) || b.text.some((c) => c > 0x7f))) {
+      this.fail('INST module/name is not ASCII (CPython raises UnicodeDecodeError before importing)')
+      return null
+    }
     try {
-      const dec = new TextDecoder('utf-8', { fatal: true })
-      return [dec.decode(a.text) + (a.truncated ? '…' : ''), dec.decode(b.text) + (b.truncated ? '…' : '')]
+      return [UTF8.decode(a.text) + (a.truncated ? '…' : ''), UTF8.decode(b.text) + (b.truncated ? '…' : '')]
     } catch {
       this.fail(`${opcode} module/name is not valid UTF-8 (CPython raises UnicodeDecodeError before importing)`)
       return null
@@ -685,10 +749,23 @@ export class Machine {
         case OP.FLOAT: {
           const l = yield* this.line()
           if (!l) return this.truncated()
-          // Plain decimals only ("00"/"01" are bools under INT); anything else stays unknown.
-          const m = op !== OP.FLOAT && !l.truncated ? /^([+-]?\d{1,30})L?$/.exec(l.text.toString('latin1')) : null
-          const bool = op === OP.INT && (m?.[1] === '00' || m?.[1] === '01')
-          if (!this.push(m && !bool ? int(BigInt(m[1]!)) : V)) return false
+          // Read as CPython does (text-args.ts); a line longer than maxKeep is an int or float we do not know.
+          let v: Val = V
+          if (!l.truncated) {
+            if (op === OP.FLOAT) {
+              const r = checkFloatArg(l.text)
+              if (!r.ok) return this.fail(r.why)
+            } else if (op === OP.INT) {
+              const r = readIntArg(l.text)
+              if (!r.ok) return this.fail(r.why)
+              if (!r.value.bool && r.value.n !== null) v = int(r.value.n)
+            } else {
+              const r = readLongArg(l.text)
+              if (!r.ok) return this.fail(r.why)
+              if (r.value !== null) v = int(r.value)
+            }
+          }
+          if (!this.push(v)) return false
           break
         }
         // ---- strings and bytes ----
@@ -700,7 +777,12 @@ export class Machine {
           if (!l.truncated && (l.text.length < 2 || q !== l.text[l.text.length - 1] || (q !== 0x27 && q !== 0x22))) {
             return this.fail('the STRING opcode argument must be quoted')
           }
-          const raw = l.truncated ? l.text : escapeDecode(l.text.subarray(1, l.text.length - 1))
+          let raw = l.text
+          if (!l.truncated) {
+            const r = escapeDecode(l.text.subarray(1, l.text.length - 1))
+            if (!r.ok) return this.fail(r.why)
+            raw = r.value
+          }
           if (!this.push(this.strArg({ text: raw, truncated: l.truncated }, at, true, raw.toString('latin1')))) return false
           break
         }
@@ -708,7 +790,10 @@ export class Machine {
           const at = c.pos
           const l = yield* this.line()
           if (!l) return this.truncated()
-          const s = rawUnicodeEscape(l.text)
+          // a truncated line may end inside an escape: only what was kept is decoded, leniently
+          const r = rawUnicodeEscape(l.text)
+          if (!r.ok && !l.truncated) return this.fail(r.why)
+          const s = r.ok ? r.value : l.text.toString('latin1')
           if (!this.push(this.strArg({ text: Buffer.from(s, 'utf8'), truncated: l.truncated }, at, true, s))) return false
           break
         }
@@ -731,7 +816,13 @@ export class Machine {
           if (!d) return this.truncated()
           const text = op === OP.SHORT_BINSTRING || op === OP.BINSTRING
           const uni = op === OP.SHORT_BINUNICODE || op === OP.BINUNICODE || op === OP.BINUNICODE8
-          let v = this.strArg(d, at, text || uni, text ? d.text.toString('latin1') : null)
+          let decoded: string | null = text ? d.text.toString('latin1') : null
+          // names are matched on text: decode as CPython does (UTF-8, surrogatepass) or stop where it raises
+          if (uni && !d.truncated && d.text.length <= MAX_NAME_TEXT) {
+            decoded = decodeUtf8SurrogatePass(d.text)
+            if (decoded === null) return this.fail(`the ${opName(op)} argument is not valid UTF-8 (CPython raises UnicodeDecodeError)`)
+          }
+          let v = this.strArg(d, at, text || uni, decoded)
           if (op === OP.BYTEARRAY8) v = { k: 'coll', t: 'bytearray', selfRefs: 0 }
           if (!this.push(v)) return false
           break
@@ -800,8 +891,10 @@ export class Machine {
           if (op === OP.PUT) {
             const l = yield* this.line()
             if (!l) return this.truncated()
-            key = parseInt(l.text.toString('latin1'), 10)
-            if (!(key >= 0)) return this.fail('PUT index is negative or not a number')
+            if (l.truncated) return this.fail(`the ${opName(op)} memo index is longer than ${lim.maxKeep} bytes (limit maxKeep), so ModelGate cannot read it`)
+            const r = readMemoIndex(l.text, 'PUT')
+            if (!r.ok) return this.fail(r.why)
+            key = r.value
           } else if (op === OP.MEMOIZE) {
             key = this.memo.size
             this.memoizeUsed = true
@@ -823,7 +916,10 @@ export class Machine {
           if (op === OP.GET) {
             const l = yield* this.line()
             if (!l) return this.truncated()
-            key = parseInt(l.text.toString('latin1'), 10)
+            if (l.truncated) return this.fail(`the ${opName(op)} memo index is longer than ${lim.maxKeep} bytes (limit maxKeep), so ModelGate cannot read it`)
+            const r = readMemoIndex(l.text, 'GET')
+            if (!r.ok) return this.fail(r.why)
+            key = r.value
           } else {
             const w = op === OP.BINGET ? 1 : 4
             if (!this.fast(w) && !(yield* this.need(w))) return this.truncated()
@@ -851,7 +947,9 @@ export class Machine {
           h.global(this, nm[0], nm[1], 'INST', this.opStart)
           if (isJoblibModule(nm[0])) this.wrapperSeen = true
           const args = this.popMark()!
-          if (!this.push(newInstance({ k: 'global', module: nm[0], name: nm[1] }, undefined, args.length > 0))) return false
+          const cls: Val = { k: 'global', module: nm[0], name: nm[1] }
+          const p = this.invoke(cls, { k: 'coll', t: 'tuple', selfRefs: 0, items: args }, 'init')
+          if (!this.push(p ?? newInstance(cls, undefined, args.length > 0))) return false
           break
         }
         case OP.STACK_GLOBAL: {
@@ -887,26 +985,30 @@ export class Machine {
         case OP.NEWOBJ: {
           if (this.stack.length - this.fence < 2) return this.underflow()
           const [fn, args] = this.stack.splice(this.stack.length - 2) as [Val, Val]
-          if (!this.push(op === OP.REDUCE ? callResult(fn, args) : newInstance(fn, args, false))) return false
+          const p = this.invoke(fn, args, op === OP.REDUCE ? 'call' : 'new')
+          if (!this.push(p ?? (op === OP.REDUCE ? callResult(fn, args) : newInstance(fn, args, false)))) return false
           break
         }
         case OP.NEWOBJ_EX: {
           if (this.stack.length - this.fence < 3) return this.underflow()
           const [cls, args] = this.stack.splice(this.stack.length - 3) as [Val, Val]
-          if (!this.push(newInstance(cls, args, false))) return false
+          const p = this.invoke(cls, args, 'new')
+          if (!this.push(p ?? newInstance(cls, args, false))) return false
           break
         }
         case OP.OBJ: {
           const items = this.popMark()
           if (!items) return this.noMark()
           if (items.length === 0) return this.underflow()
-          if (!this.push(newInstance(items[0]!, undefined, items.length > 1))) return false
+          const p = this.invoke(items[0]!, { k: 'coll', t: 'tuple', selfRefs: 0, items: items.slice(1) }, 'init')
+          if (!this.push(p ?? newInstance(items[0]!, undefined, items.length > 1))) return false
           break
         }
         case OP.BUILD: {
           if (this.stack.length - this.fence < 2) return this.underflow()
           const state = this.stack.pop()!
           const target = this.stack[this.stack.length - 1]!
+          if (target.k === 'partial') this.rebuildPartial(target, state)
           if (this.probe || this.plain > 0) break // plain pickle.load: no joblib hook, and probes change nothing
           if (target.k === 'dtype') target.state = state
           else if (target.k === 'wrapper') {
@@ -919,7 +1021,10 @@ export class Machine {
           break
         }
         case OP.PERSID: {
-          if (!(yield* this.line())) return this.truncated()
+          const l = yield* this.line()
+          if (!l) return this.truncated()
+          // load_persid decodes the id as strict ASCII
+          if (l.text.some((b) => b > 0x7f)) return this.fail('the PERSID argument is not ASCII (CPython: persistent IDs in protocol 0 must be ASCII strings)')
           if (!this.push(ANY)) return false
           break
         }
@@ -947,45 +1052,6 @@ function describe(v: Val): string {
   if (v.k === 'str') return 'long string'
   if (v.k === 'coll') return v.t
   if (v.k === 'global') return `${v.module}.${v.name}`
+  if (v.k === 'partial') return 'functools.partial object'
   return v.k === 'obj' ? 'call result' : 'non-string'
-}
-
-/** codecs.escape_decode, as load_string applies to a STRING argument. */
-export function escapeDecode(b: Buffer): Buffer {
-  if (!b.includes(0x5c)) return b
-  const out: number[] = []
-  for (let i = 0; i < b.length; i++) {
-    const ch = b[i]!
-    if (ch !== 0x5c || i + 1 >= b.length) {
-      out.push(ch)
-      continue
-    }
-    const e = String.fromCharCode(b[++i]!)
-    const simple: Record<string, number> = { n: 10, t: 9, r: 13, '\\': 92, "'": 39, '"': 34, a: 7, b: 8, f: 12, v: 11, '0': 0 }
-    if (e === 'x') {
-      const hex = b.subarray(i + 1, i + 3).toString('latin1')
-      if (/^[0-9a-fA-F]{2}$/.test(hex)) {
-        out.push(parseInt(hex, 16))
-        i += 2
-      } else out.push(0x5c, 0x78)
-    } else if (/[0-7]/.test(e)) {
-      let oct = e
-      while (oct.length < 3 && i + 1 < b.length && /[0-7]/.test(String.fromCharCode(b[i + 1]!))) oct += String.fromCharCode(b[++i]!)
-      out.push(parseInt(oct, 8) & 0xff)
-    } else if (e === '\n') {
-      // line continuation
-    } else if (simple[e] !== undefined) out.push(simple[e]!)
-    else out.push(0x5c, b[i]!)
-  }
-  return Buffer.from(out)
-}
-
-/** raw-unicode-escape decoding (UNICODE opcode): only \uXXXX and \UXXXXXXXX are escapes. */
-export function rawUnicodeEscape(b: Buffer): string {
-  const s = b.toString('latin1')
-  if (!s.includes('\\')) return s
-  return s.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})/g, (_, h: string) => {
-    const cp = parseInt(h.slice(1), 16)
-    return cp <= 0x10ffff ? String.fromCodePoint(cp) : _
-  })
 }

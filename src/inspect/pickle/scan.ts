@@ -17,7 +17,7 @@ import {
   type StopKind,
   type Val
 } from './machine.js'
-import { findEmbedded, type EmbeddedHow } from './nested.js'
+import { findEmbedded, MAX_INFLATED, type Embedded } from './nested.js'
 import { ChunkStore, Cursor } from './reader.js'
 
 export { DEFAULT_LIMITS, type PickleLimits } from './machine.js'
@@ -63,6 +63,9 @@ export interface PickleScanOptions extends Partial<PickleLimits> {
   drain?: boolean
 }
 
+/** A module or attribute path as Python writes one (trial parses of non-PROTO candidates must import these). */
+const DOTTED_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/
+
 const LEGACY_TORCH_MAGIC = '6cfc9c46f9206aa85019' // 0x1950a86a20f9469cfc6c little-endian, LONG1 payload
 
 interface Hit {
@@ -77,15 +80,15 @@ interface Hit {
   /** Fork-tree path of the machine that found it, and arrival order: the canonical order. */
   path: readonly number[]
   seq: number
-  /** For nested hits: how the embedded pickle was encoded. */
-  how?: EmbeddedHow
+  /** For nested hits: how the embedded pickle was stored. */
+  how?: string
   innerOffset?: number
 }
 
 const FIX_CONVERT =
   'Do not load this file. Get the weights from a trusted source in a format that cannot run code (e.g. safetensors: `safetensors.torch.save_file(model.state_dict(), ...)`).'
 const FIX_UNKNOWN =
-  'Convert the model to safetensors (or another format without code), or, if you trust this import, allowlist it in .modelgate.yml.'
+  'Convert the model to safetensors (or another format without code). If you have reviewed this import and trust it, lower the rule for this repository (`severity: {unknown-global: note}` in .modelgate.yml).'
 const FIX_MALFORMED =
   'Re-save the file with the framework\'s own save function from a trusted source; a stream CPython would read differently from a scanner is a common way to hide a payload.'
 const FIX_UNSURE =
@@ -138,6 +141,18 @@ export class PickleScan implements MachineHost {
   private firstProtocol: number | null = null
   private legacy = false
   private finished: PickleScanResult | null = null
+  /** `__main__` globals (module\0name) the stream calls with arguments of its own. */
+  private readonly mainCalls = new Set<string>()
+  /** Globals wrapped by functools.partial (module\0name → offset of the first partial). */
+  private readonly partialVia = new Map<string, number>()
+  /** The first partial (in tree order) around a callable that is not a plain import. */
+  private unresolvedPartial: Ranked | null = null
+  /** End of the first pickle of the main reading (-1: no STOP reached). */
+  private firstPickleEnd = -1
+  /** Beyond maxNestedDepth: embedded candidates are not followed (a sure one is reported as not scanned). */
+  private noNest = false
+  /** An embedded pickle was found in this stream (scanned or reported as too deep). */
+  private foundNested = false
 
   constructor(
     private readonly opts: PickleScanOptions = {},
@@ -315,8 +330,43 @@ export class PickleScan implements MachineHost {
     this.active.push({ m: f, gen: f.run() })
   }
 
+  invoked(m: Machine, fn: Val, _offset: number): void {
+    if (fn.k === 'global' && isMainGlobal(fn.module)) this.mainCalls.add(`${fn.module}\0${fn.name}`)
+  }
+
+  /**
+   * A functools.partial around `fn`: calling it later calls `fn`. An import is judged by
+   * its own verdict (noted in its message); anything else is a callable ModelGate
+   * cannot name, so it warns.
+   */
+  partial(m: Machine, fn: Val | undefined, offset: number): void {
+    for (let i = 0; i < 16 && fn !== undefined && fn.k === 'partial'; i++) fn = fn.fn
+    if (fn !== undefined && fn.k === 'global') {
+      const key = `${fn.module}\0${fn.name}`
+      if (!this.partialVia.has(key)) this.partialVia.set(key, offset)
+      if (isMainGlobal(fn.module)) this.mainCalls.add(key)
+      return
+    }
+    const r: Ranked = {
+      issue: {
+        rule: 'unknown-global',
+        severity: 'warning',
+        message: `functools.partial at byte ${offset} wraps a callable that is not a plain import (${fn === undefined ? 'a value ModelGate cannot see' : fn.k === 'obj' || fn.k === 'partial' ? 'the result of a call' : 'a non-callable value'}), so what calling it runs cannot be vetted.`,
+        fix: FIX_UNKNOWN,
+        offset
+      },
+      path: m.path,
+      seq: this.hitSeq++
+    }
+    if (this.unresolvedPartial === null) {
+      this.unresolvedPartial = r
+      this.issues.push(r)
+    } else if (byTreeOrder(r, this.unresolvedPartial) < 0) Object.assign(this.unresolvedPartial, r)
+  }
+
   pickleDone(m: Machine, top: Val): void {
     if (m.isFork) return
+    if (m.pickles === 0 && this.firstPickleEnd < 0) this.firstPickleEnd = m.cur.pos
     if (m.pickles === 0) {
       this.firstProtocol = m.protocol
       if (top.k === 'int' && top.hex === LEGACY_TORCH_MAGIC && this.opts.stopAfter === undefined) {
@@ -328,53 +378,73 @@ export class PickleScan implements MachineHost {
   }
 
   blob(m: Machine, data: Buffer, truncated: boolean, offset: number): void {
-    const emb = findEmbedded(data)
-    if (!emb) return
-    if (this.depth + 1 > this.limits.maxNestedDepth) {
-      if (emb.how !== 'text') {
-        this.incomplete = true
-        this.note(m, {
-          rule: 'scan-incomplete',
-          severity: 'error',
-          message: `An embedded pickle at byte ${offset} is nested more than ${this.limits.maxNestedDepth} levels deep (limit maxNestedDepth); it was not scanned.`,
-          fix: FIX_LIMIT,
-          offset
-        })
-      }
+    for (const emb of findEmbedded(data, truncated)) this.embedded(m, emb, offset)
+  }
+
+  /**
+   * Scans one embedded candidate. One with a PROTO header is a pickle; any other is
+   * accepted only when a trial parse reads its first pickle to STOP (or, cut short,
+   * to the end of the kept bytes) and it imports well-formed dotted names, which
+   * text and binary data practically never do.
+   */
+  private embedded(m: Machine, emb: Embedded, offset: number): void {
+    const deep = this.depth + 1 > this.limits.maxNestedDepth
+    if (deep && (emb.sure || this.noNest)) {
+      if (emb.sure) this.tooDeep(m, offset)
       return
     }
     const inner = new PickleScan({ ...this.limits, framework: this.opts.framework }, this.depth + 1, this)
+    inner.noNest = deep
     inner.push(emb.bytes)
     const r = inner.end()
-    const innerHits = inner.hits
-    const parsed = inner.mainStop === null && r.pickles > 0
-    // Protocol-0 text and blobs that fail to parse are only hints: accept what they
-    // import only when the parse is clean, except dangerous imports, which always count.
-    const accept = (h: Hit): boolean =>
-      h.verdict === 'dangerous' ? emb.how !== 'text' || parsed : parsed || (truncated && emb.how !== 'text')
-    let any = false
-    for (const h of innerHits) {
+    const firstOk = inner.firstPickleEnd >= 0
+    // the parse stopped only because the kept bytes ended
+    const ranOut = emb.truncated && inner.mainStop !== null && inner.mainStop.kind === 'error' && /^the stream ends/.test(inner.mainStop.message)
+    const first = (h: Hit): boolean => inner.legacy || (firstOk && h.offset < inner.firstPickleEnd) || (!firstOk && ranOut)
+    // an import by name, as opposed to EXT codes and computed operands, which junk bytes produce easily
+    const named = (h: Hit): boolean => h.opcode !== 'EXT' && DOTTED_NAME.test(h.module) && DOTTED_NAME.test(h.name)
+    if (!emb.sure) {
+      // a carrier of a deeper pickle counts as a pickle even without imports of its own
+      const names = inner.hits.filter((h) => first(h) && h.opcode !== 'EXT' && !h.module.startsWith('<'))
+      if ((!firstOk && !ranOut) || (names.length === 0 && !inner.foundNested) || !names.every(named)) return
+      if (deep) return this.tooDeep(m, offset)
+    }
+    this.foundNested = true
+    // What the first pickle imports counts when it parsed (or ran to the end of what was
+    // kept); a dangerous import by name counts wherever it is (it runs before any later error).
+    const accept = (h: Hit): boolean => first(h) || (emb.sure && h.verdict === 'dangerous' && named(h))
+    for (const h of inner.hits) {
       if (!accept(h)) continue
-      any = true
-      this.hits.push({ ...h, offset, via: 'nested', how: h.how ?? emb.how, innerOffset: h.offset, path: m.path, seq: this.hitSeq++ })
+      this.hits.push({ ...h, offset, via: 'nested', how: h.how === undefined ? emb.how : `${emb.how}/${h.how}`, innerOffset: h.offset, path: m.path, seq: this.hitSeq++ })
     }
-    if (emb.how === 'text' && !any) return
-    for (const i of r.issues) {
-      if (i.rule === 'scan-incomplete' && parsed) {
-        this.incomplete = true
-        this.note(m, { ...i, offset, message: `Embedded pickle at byte ${offset}: ${i.message}` })
-      }
+    const carried = r.issues.filter((i) => i.rule === 'scan-incomplete' && firstOk)
+    if (inner.unresolvedPartial) carried.push(inner.unresolvedPartial.issue)
+    for (const i of carried) {
+      if (i.rule === 'scan-incomplete') this.incomplete = true
+      this.note(m, { ...i, offset, message: `Embedded pickle at byte ${offset}: ${i.message}` })
     }
-    if (truncated && emb.how !== 'text' && inner.mainStop !== null && inner.mainStop.kind === 'error' && /truncated|ends/.test(inner.mainStop.message)) {
+    if (emb.truncated && ranOut) {
       this.incomplete = true
       this.note(m, {
         rule: 'scan-incomplete',
         severity: 'error',
-        message: `An embedded ${emb.how} pickle at byte ${offset} is larger than the ${this.limits.maxKeep} bytes kept for inspection (limit maxKeep); only its start was scanned.`,
+        message: `An embedded ${emb.how} pickle at byte ${offset} is larger than the bytes kept for inspection (${emb.how.includes('zlib') || emb.how.includes('gzip') ? `${MAX_INFLATED} inflated bytes` : `limit maxKeep, ${this.limits.maxKeep} bytes`}); only its start was scanned.`,
         fix: FIX_LIMIT,
         offset
       })
     }
+  }
+
+  private tooDeep(m: Machine, offset: number): void {
+    this.foundNested = true
+    this.incomplete = true
+    this.note(m, {
+      rule: 'scan-incomplete',
+      severity: 'error',
+      message: `An embedded pickle at byte ${offset} is nested more than ${this.limits.maxNestedDepth} levels deep (limit maxNestedDepth); it was not scanned.`,
+      fix: FIX_LIMIT,
+      offset
+    })
   }
 
   // ---- result ----
@@ -470,11 +540,13 @@ export class PickleScan implements MachineHost {
           ? ' This import is in bytes joblib.load() reads as raw array data; pickle.load() reads them as opcodes and runs it.'
           : ''
     if (h.verdict === 'allowed') return null
+    const p = h.via === 'nested' ? undefined : this.partialVia.get(`${h.module}\0${h.name}`)
+    const via = p === undefined ? '' : ` It is called through functools.partial at byte ${p}.`
     if (h.verdict === 'dangerous') {
       return {
         rule: 'unsafe-serialization',
         severity: 'error',
-        message: `Loading this pickle runs code: ${where}, which is dangerous (${h.reason}).${forkNote}`,
+        message: `Loading this pickle runs code: ${where}, which is dangerous (${h.reason}).${forkNote}${via}`,
         fix: FIX_CONVERT,
         offset: h.offset
       }
@@ -489,26 +561,40 @@ export class PickleScan implements MachineHost {
       }
     }
     if (isMainGlobal(h.module)) {
-      return torch
-        ? {
-            rule: 'unknown-global',
-            severity: 'warning',
-            message: `torch.save(model) full pickle: loading imports user code (${what}, ${h.opcode} at byte ${h.offset}) from the script that saved it; the file only loads where that code exists and runs it.`,
-            fix: 'Save model.state_dict() instead of the whole model and convert it to safetensors; load it into the model class from your own code.',
-            offset: h.offset
-          }
-        : {
-            rule: 'unknown-global',
-            severity: 'note',
-            message: `${where}, a class from the script that saved the file (__main__); loading needs that script's code.`,
-            fix: 'Prefer a format without classes (e.g. safetensors for arrays); if you trust the saving script, allowlist the class in .modelgate.yml.',
-            offset: h.offset
-          }
+      if (torch) {
+        return {
+          rule: 'unknown-global',
+          severity: 'warning',
+          message: `torch.save(model) full pickle: loading imports user code (${what}, ${h.opcode} at byte ${h.offset}) from the script that saved it; the file only loads where that code exists and runs it.${via}`,
+          fix: 'Save model.state_dict() instead of the whole model and convert it to safetensors; load it into the model class from your own code.',
+          offset: h.offset
+        }
+      }
+      // A class the loading script defines, only instantiated (`cls.__new__(cls)` + state),
+      // is that script's own code; any other __main__ name, or one called with the
+      // stream's arguments, can be whatever the loading script happens to define.
+      const called = this.mainCalls.has(`${h.module}\0${h.name}`)
+      if (!called && /^[A-Z][A-Za-z0-9_]*$/.test(h.name) && h.module === '__main__') {
+        return {
+          rule: 'unknown-global',
+          severity: 'note',
+          message: `${where}, a class from the script that saved the file (__main__); loading needs that script's code.`,
+          fix: 'Prefer a format without classes (e.g. safetensors for arrays); if you trust the saving script, allowlist the class in .modelgate.yml.',
+          offset: h.offset
+        }
+      }
+      return {
+        rule: 'unknown-global',
+        severity: 'warning',
+        message: `Loading this pickle runs whatever the loading program defines as ${what}: ${where}, ${called ? 'and calls it with arguments from the file' : 'which is not a class name'}. ModelGate cannot resolve __main__ names, so it cannot say what that runs.${via}`,
+        fix: FIX_UNKNOWN,
+        offset: h.offset
+      }
     }
     return {
       rule: 'unknown-global',
       severity: 'warning',
-      message: `Loading this pickle imports an unvetted global: ${where} (${h.reason}).${forkNote}`,
+      message: `Loading this pickle imports an unvetted global: ${where} (${h.reason}).${forkNote}${via}`,
       fix: FIX_UNKNOWN,
       offset: h.offset
     }

@@ -32,6 +32,15 @@ export interface Wrapper {
   opaque: boolean
 }
 
+/**
+ * A `functools.partial` object: calling it calls `fn`, which BUILD (partial.__setstate__)
+ * may replace, so the callable is tracked with the object.
+ */
+export interface Partial {
+  readonly k: 'partial'
+  fn: Val | undefined
+}
+
 export type Val =
   | { readonly k: 'v' }
   | { readonly k: 'none' }
@@ -42,6 +51,7 @@ export type Val =
   | Coll
   /** A constructed object; `any`: its class is unknown (a call could return any object, even a wrapper). */
   | { readonly k: 'obj'; readonly any?: boolean }
+  | Partial
   | Dtype
   | Wrapper
 
