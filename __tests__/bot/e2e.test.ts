@@ -10,7 +10,7 @@ import * as f from '../support/formats.js'
 import { writes } from '../action/support/expect.js'
 import { pullRequestWorld, webhookExample, type PullRequestWorld } from '../action/support/pr-world.js'
 import type { BotServer } from '../../src/bot/server.js'
-import { APP_ID, appSeed, deliver, forApp, startBot, until, type LogLine } from './support/bot-world.js'
+import { APP_ID, appSeed, botEnv, deliver, forApp, gate, spawnSourceServer, startBot, until, type LogLine } from './support/bot-world.js'
 
 const POLICY = 'licenses:\n  unknown: "off"\n'
 const BASE = { 'README.md': '# Hello\n', 'requirements.txt': 'numpy==1.26.4\n', '.modelgate.yml': POLICY }
@@ -61,11 +61,20 @@ afterEach(async () => {
   await world.cleanup()
 })
 
-test('pull_request.opened: 202 at once, then check run, sticky comment and review comment through the ladder', async () => {
+test('pull_request.opened: 202 before any work, then check run, sticky comment and review comment through the ladder', async () => {
   const url = await setup(BASE, EVIL)
+  // GitHub holds the job's first answer (the installation token): no work can finish before it comes
+  const token = gate()
+  gh.failNext({ route: 'apps/create-installation-access-token', kind: 'slow', hold: token.promise })
   const r = await deliver(url, 'pull_request', await prPayload(), { delivery: 'd-1' })
   expect(r.status).toBe(202)
-  expect(r.ms).toBeLessThan(1000)
+  expect(JSON.parse(r.body)).toEqual({ queued: 'd-1' })
+  // the answer came while the job waits on the held request: it is running, nothing is written yet
+  await until(() => gh.requests.length === 1, 10_000, 'the token request')
+  expect(gh.operations()).toEqual(['apps/create-installation-access-token'])
+  expect(servers[0]?.queue.active).toBe(1)
+  expect(runs()).toEqual([])
+  token.open()
   await idle()
   // reads in between (blobs, trees, base sides) are the engine's business; the ladder's order is not
   expect(subsequence(gh.operations(), [
@@ -190,7 +199,7 @@ test('a scan that fails or times out still completes the check run with a failur
   await idle()
   const last = runs().at(-1)
   expect(last).toMatchObject({ status: 'completed', conclusion: 'failure', external_id: `mg1|void|2|${world.base}|rerun-1` })
-  expect(last?.output.summary).toContain('the scan did not finish within 0 s')
+  expect(last?.output.summary).toContain('the scan did not finish within 5 ms.')
 })
 
 test('check_run.rerequested scans again even though the head was judged', async () => {
@@ -233,6 +242,11 @@ test('bad input gets a clear answer: 401 bad or missing signature, 400 malformed
   expect((await deliver(url, 'pull_request', payload, { raw: tampered.replace('"opened"', '"closed"'), signature: (await import('./support/bot-world.js')).sign(tampered) })).status).toBe(401)
   expect((await deliver(url, 'pull_request', null, { raw: '{"action": "opened",' })).status).toBe(400)
   expect((await deliver(url, 'pull_request', null, { raw: '[1,2]' })).status).toBe(400)
+  // signed, but not a pull request the bot can act on: 400 naming what is missing, never a silent 204
+  const headless = { ...payload, pull_request: { ...(payload.pull_request as object), head: { ref: 'feature' } } }
+  const malformed = await deliver(url, 'pull_request', headless, { delivery: 'no-head' })
+  expect([malformed.status, JSON.parse(malformed.body)]).toEqual([400, { error: 'pull_request.opened payload is missing or has an invalid pull_request.head.sha (a 40-hex commit id)' }])
+  expect(logs).toContainEqual({ level: 'warn', msg: 'rejected: pull_request.opened payload is missing or has an invalid pull_request.head.sha (a 40-hex commit id)', fields: { delivery: 'no-head', event: 'pull_request' } })
   expect((await deliver(url, 'pull_request', null, { raw: Buffer.alloc(26 * 1024 * 1024, 0x20) })).status).toBe(413)
   expect((await deliver(url, 'issues', forApp(webhookExample('issues', 'opened')))).status).toBe(204)
   expect((await deliver(url, 'pull_request', forApp(webhookExample('pull_request', 'closed')))).status).toBe(204)
@@ -244,6 +258,8 @@ test('bad input gets a clear answer: 401 bad or missing signature, 400 malformed
   const metrics = await (await fetch(`${url}/metrics`)).text()
   expect(metrics).toContain('modelgate_queue_depth 0')
   expect(metrics).toMatch(/modelgate_webhook_deliveries_total\{status="401"\} 3/)
+  expect(metrics).toMatch(/modelgate_webhook_deliveries_total\{status="400"\} 3/)
+  expect(metrics).toContain('modelgate_webhook_body_bytes_in_flight 0\n')
   expect(metrics).toContain('modelgate_scan_duration_seconds_count 0')
   expect(metrics).toMatch(/^nodejs_external_memory_bytes \d+$/m)
   // the server's own peak, never below what it holds now
@@ -286,3 +302,239 @@ test('graceful shutdown: healthz turns 503, work that cannot finish in the grace
   expect(runs()[1]?.output.title).toBe('Fail: 1 error(s), 0 warning(s), 1 model(s)')
   expect(gh.state.issueComments).toHaveLength(1)
 })
+
+test('pull_request.reopened scans like opened, request for request; the scan duration reaches /metrics', async () => {
+  const url = await setup(BASE, { 'models/evil.pkl': proto0System() })
+  expect((await deliver(url, 'pull_request', await prPayload('reopened'), { delivery: 'reopen-1' })).status).toBe(202)
+  await idle()
+  expect(gh.operations()).toEqual([
+    'apps/create-installation-access-token',
+    'checks/list-for-ref',
+    'checks/create',
+    'checks/list-for-ref',
+    'repos/get-content',
+    'pulls/get',
+    'pulls/list-files',
+    'git/get-tree',
+    'git/get-blob',
+    'git/get-blob',
+    'issues/list-comments',
+    'issues/create-comment',
+    'pulls/list-review-comments',
+    'pulls/create-review-comment',
+    'checks/update'
+  ])
+  expect(runs()).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'failure', external_id: `mg1|pr|2|${world.base}|reopen-1` })])
+  expect(logs).toContainEqual(expect.objectContaining({ msg: 'job scanned', fields: expect.objectContaining({ delivery: 'reopen-1', event: 'pull_request.reopened' }) }))
+  const metrics = await (await fetch(`${url}/metrics`)).text()
+  const summary = metrics.split('\n').filter((l) => l.startsWith('modelgate_scan_duration_seconds'))
+  expect(summary.map((l) => l.replace(/ \d+\.\d{3}$/, ' <s>'))).toEqual([
+    'modelgate_scan_duration_seconds{quantile="0.5"} <s>',
+    'modelgate_scan_duration_seconds{quantile="0.9"} <s>',
+    'modelgate_scan_duration_seconds{quantile="0.99"} <s>',
+    'modelgate_scan_duration_seconds_sum <s>',
+    'modelgate_scan_duration_seconds_count 1'
+  ])
+  // one scan: every quantile and the sum are its duration, which is not zero
+  const values = new Set(summary.slice(0, 4).map((l) => l.split(' ')[1]))
+  expect(values.size).toBe(1)
+  expect(Number([...values][0])).toBeGreaterThan(0)
+  expect(metrics).toContain('modelgate_jobs_total{outcome="scanned"} 1\n')
+  expect(metrics).toContain('modelgate_webhook_deliveries_total{status="202"} 1\n')
+})
+
+test('a replica that dies mid-scan: its claim holds for its lease, then a redelivery completes it as abandoned and scans again, each run completed once', async () => {
+  const url = await setup(BASE, { 'models/evil.pkl': proto0System() })
+  // replica A, a process of its own, claims the scan and waits on the file list GitHub holds; then it is killed outright
+  const held = gate()
+  gh.failNext({ route: 'pulls/list-files', kind: 'slow', hold: held.promise })
+  const a = spawnSourceServer(botEnv(gh.url))
+  try {
+    expect((await deliver(await a.url, 'pull_request', await prPayload(), { delivery: 'd-1' })).status).toBe(202)
+    await until(() => gh.operations().includes('pulls/list-files'), 60_000, 'replica A to ask for the file list')
+  } finally {
+    a.proc.kill('SIGKILL')
+  }
+  await a.exit
+  const [claim] = runs()
+  expect(runs()).toEqual([expect.objectContaining({ status: 'in_progress', conclusion: null, external_id: `mg1|pr|2|${world.base}|d-1` })])
+  const id = claim?.id as number
+
+  // GitHub redelivers d-1 to replica B at once: within its lease the claim may be a live server's, so B leaves it
+  gh.clearLog()
+  expect((await deliver(url, 'pull_request', await prPayload(), { delivery: 'd-1' })).status).toBe(202)
+  await idle()
+  expect(gh.operations()).toEqual(['apps/create-installation-access-token', 'checks/list-for-ref'])
+  expect(logs.map((l) => l.msg)).toContain(`nothing to do: delivery d-1 already has check run ${id} (in progress; if it has no result 20 min after it started, a redelivery takes it over)`)
+
+  // the lease (scan timeout 10 min + 10 min for reporting) runs out; the next redelivery takes over
+  ;(claim as { started_at: string }).started_at = new Date(Date.now() - 21 * 60_000).toISOString()
+  gh.clearLog()
+  expect((await deliver(url, 'pull_request', await prPayload(), { delivery: 'd-1' })).status).toBe(202)
+  await idle()
+  expect(gh.operations()).toEqual([
+    'checks/list-for-ref',
+    'checks/create',
+    'checks/list-for-ref',
+    'checks/update',
+    'repos/get-content',
+    'pulls/get',
+    'pulls/list-files',
+    'git/get-tree',
+    'git/get-blob',
+    'git/get-blob',
+    'issues/list-comments',
+    'issues/create-comment',
+    'pulls/list-review-comments',
+    'pulls/create-review-comment',
+    'checks/update'
+  ])
+  const [create, abandoned, comment, review, done] = writes(gh)
+  expect(create).toEqual(['checks/create', expect.objectContaining({ status: 'in_progress', external_id: `mg1|pr|2|${world.base}|d-1` })])
+  expect(abandoned).toEqual([
+    'checks/update',
+    {
+      status: 'completed',
+      conclusion: 'failure',
+      external_id: `mg1|void|2|${world.base}|d-1`,
+      output: {
+        title: 'ModelGate could not finish the scan',
+        summary: `**ModelGate could not finish the scan:** the ModelGate server scanning this stopped without a result (none within 20 min, longer than a scan may take); check run ${id + 1} takes over.\n\nNothing was judged, so this check fails closed. Re-run the check to try again.`
+      }
+    }
+  ])
+  expect([comment?.[0], review?.[0]]).toEqual(['issues/create-comment', 'pulls/create-review-comment'])
+  expect(done).toEqual(['checks/update', expect.objectContaining({ status: 'completed', conclusion: 'failure', external_id: `mg1|pr|2|${world.base}|d-1` })])
+  // each run completed exactly once: the abandoned claim by B's takeover, B's own by its result
+  expect(gh.requests.filter((q) => q.operationId === 'checks/update').map((q) => Number(q.params.check_run_id))).toEqual([id, id + 1])
+  expect(runs().map((r) => [r.id, r.status, r.conclusion, r.external_id])).toEqual([
+    [id, 'completed', 'failure', `mg1|void|2|${world.base}|d-1`],
+    [id + 1, 'completed', 'failure', `mg1|pr|2|${world.base}|d-1`]
+  ])
+
+  // a later event for the same head and base finds the result
+  gh.clearLog()
+  expect((await deliver(url, 'pull_request', await prPayload('ready_for_review'), { delivery: 'd-2' })).status).toBe(202)
+  await idle()
+  expect(gh.operations()).toEqual(['checks/list-for-ref'])
+  expect(gh.state.issueComments).toHaveLength(1)
+  held.open()
+}, 120_000)
+
+test("a replica mirroring a rival whose server died takes over once the rival's lease runs out", async () => {
+  const url = await setup(BASE, { 'models/evil.pkl': proto0System() })
+  // B's first look at the commit is held; meanwhile another replica claims the same delivery
+  const look = gate()
+  gh.failNext({ route: 'checks/list-for-ref', kind: 'slow', hold: look.promise })
+  expect((await deliver(url, 'pull_request', await prPayload(), { delivery: 'd-m' })).status).toBe(202)
+  await until(() => gh.operations().includes('checks/list-for-ref'), 10_000, 'the first look')
+  const rival = rivalClaim('d-m')
+  look.open()
+  // B created its run after the rival's, so it waits for the rival's result to mirror it
+  await until(() => gh.operations().includes('checks/get'), 10_000, 'B waiting for the rival')
+  expect(runs().map((r) => [r.id, r.status])).toEqual([
+    [rival.id, 'in_progress'],
+    [rival.id + 1, 'in_progress']
+  ])
+  // the rival's lease runs out: its server died
+  rival.started_at = new Date(Date.now() - 21 * 60_000).toISOString()
+  await idle()
+  const out = writes(gh).filter(([op]) => op !== 'apps/create-installation-access-token')
+  expect(out.map(([op]) => op)).toEqual(['checks/create', 'checks/update', 'checks/update', 'issues/create-comment', 'pulls/create-review-comment', 'checks/update'])
+  expect(out[1]?.[1]).toEqual(expect.objectContaining({ external_id: `mg1|void|2|${world.base}|d-m`, conclusion: 'failure' }))
+  // B's claim is renewed: its lease counts from its own scan, not from the wait
+  expect(Object.keys(out[2]?.[1] as object)).toEqual(['started_at'])
+  expect(gh.requests.filter((q) => q.operationId === 'checks/update').map((q) => Number(q.params.check_run_id))).toEqual([rival.id, rival.id + 1, rival.id + 1])
+  expect(runs().map((r) => [r.id, r.status, r.conclusion, r.external_id])).toEqual([
+    [rival.id, 'completed', 'failure', `mg1|void|2|${world.base}|d-m`],
+    [rival.id + 1, 'completed', 'failure', `mg1|pr|2|${world.base}|d-m`]
+  ])
+  expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining([`check run ${rival.id} was abandoned by its server; completing it`, `check run ${rival.id} did not finish; scanning here instead`]))
+})
+
+test('an error while waiting for a rival still completes the run as failed (never left in progress)', async () => {
+  const url = await setup(BASE, { 'models/evil.pkl': proto0System() })
+  const look = gate()
+  gh.failNext({ route: 'checks/list-for-ref', kind: 'slow', hold: look.promise })
+  gh.failNext({ route: 'checks/get', kind: 'validation-failed' })
+  expect((await deliver(url, 'pull_request', await prPayload(), { delivery: 'd-e' })).status).toBe(202)
+  await until(() => gh.operations().includes('checks/list-for-ref'), 10_000, 'the first look')
+  const rival = rivalClaim('d-e')
+  look.open()
+  await idle()
+  const out = writes(gh).filter(([op]) => op !== 'apps/create-installation-access-token')
+  expect(out).toEqual([
+    ['checks/create', expect.objectContaining({ status: 'in_progress', external_id: `mg1|pr|2|${world.base}|d-e` })],
+    [
+      'checks/update',
+      {
+        status: 'completed',
+        conclusion: 'failure',
+        external_id: `mg1|void|2|${world.base}|d-e`,
+        output: {
+          title: 'ModelGate could not finish the scan',
+          summary: '**ModelGate could not finish the scan:** the job failed: Validation Failed.\n\nNothing was judged, so this check fails closed. Re-run the check to try again.'
+        }
+      }
+    ]
+  ])
+  expect(gh.requests.filter((q) => q.operationId === 'checks/update').map((q) => Number(q.params.check_run_id))).toEqual([rival.id + 1])
+  expect(logs).toContainEqual(expect.objectContaining({ msg: 'job failed', fields: expect.objectContaining({ delivery: 'd-e', checkRun: rival.id + 1 }) }))
+})
+
+test('a scan past its deadline is stopped: its run fails at once, it makes no further request, and the next job starts only once it has stopped', async () => {
+  await setup({ '.modelgate.yml': POLICY }, { 'models/evil.pkl': proto0System() })
+  for (const s of servers.splice(0)) await s.shutdown('test')
+  const url = await boot({ scanTimeoutMs: 1000, concurrency: 1 })
+  // the scan's first request (the base policy) is held by GitHub past the deadline
+  const held = gate()
+  gh.failNext({ route: 'repos/get-content', kind: 'slow', hold: held.promise })
+  // a push of the base commit (only the policy file in it)
+  const push = forApp({ ...webhookExample('push'), ref: 'refs/heads/main', after: world.base, deleted: false, repository: { ...((await prPayload()).repository as object), default_branch: 'main' } })
+  expect((await deliver(url, 'pull_request', await prPayload(), { delivery: 't-1' })).status).toBe(202)
+  // a second job (another key), waiting for the only slot
+  expect((await deliver(url, 'push', push, { delivery: 't-2' })).status).toBe(202)
+  await until(() => runs().length === 2, 30_000, 'the second job to claim')
+  // GitHub answers the held request only now: the stopped scan no longer listens
+  held.open()
+  await idle()
+  const ops = gh.operations()
+  const first = [
+    'apps/create-installation-access-token',
+    'checks/list-for-ref',
+    'checks/create',
+    'checks/list-for-ref',
+    'repos/get-content',
+    'checks/update'
+  ]
+  expect(ops.slice(0, first.length)).toEqual(first)
+  // then only the snapshot's own requests: nothing more from the stopped scan
+  expect(ops.slice(first.length)).toEqual(['checks/list-for-ref', 'checks/create', 'checks/list-for-ref', 'repos/get-content', 'git/get-tree', 'git/get-blob', 'checks/update'])
+  expect(runs().map((r) => [r.status, r.conclusion, r.external_id])).toEqual([
+    ['completed', 'failure', `mg1|void|2|${world.base}|t-1`],
+    ['completed', 'success', 'mg1|push|-|-|t-2']
+  ])
+  expect(runs()[0]?.output.summary).toBe('**ModelGate could not finish the scan:** the scan did not finish within 1 s.\n\nNothing was judged, so this check fails closed. Re-run the check to try again.')
+  const metrics = await (await fetch(`${url}/metrics`)).text()
+  expect(metrics).toContain('modelgate_jobs_running 0\n')
+  expect(metrics).toContain('modelgate_jobs_total{outcome="failed"} 1\nmodelgate_jobs_total{outcome="scanned"} 1\n')
+})
+
+/** An in-progress claim another replica made a moment ago (same delivery), straight into GitHub's state. */
+function rivalClaim(delivery: string): FakeGitHub['state']['checkRuns'][number] {
+  const run = {
+    id: gh.state.id(),
+    name: 'ModelGate',
+    head_sha: world.head,
+    status: 'in_progress',
+    conclusion: null,
+    started_at: new Date().toISOString(),
+    completed_at: null,
+    details_url: null,
+    external_id: `mg1|pr|2|${world.base}|${delivery}`,
+    output: { title: 'Scanning the pull request…', summary: 'another replica', text: null },
+    annotations: []
+  }
+  gh.state.checkRuns.push(run)
+  return run
+}

@@ -24,12 +24,14 @@ export interface BotConfig {
   scanTimeoutMs: number
   /** SIGTERM: how long running and queued work may take before it is handed back. */
   shutdownGraceMs: number
+  /** Webhook bodies held in memory at once, before their signatures are checked; beyond it, 503. */
+  bodyBudgetBytes: number
 }
 
-const DEFAULTS = { port: 3000, host: '0.0.0.0', apiUrl: 'https://api.github.com', concurrency: 2, queueLimit: 1000, scanTimeoutSeconds: 600, shutdownGraceSeconds: 25 }
+const DEFAULTS = { port: 3000, host: '0.0.0.0', apiUrl: 'https://api.github.com', concurrency: 2, queueLimit: 1000, scanTimeoutSeconds: 600, shutdownGraceSeconds: 25, webhookMemoryMiB: 64 }
 
 /** The documented settings and the optional tuning ones, in the order they are checked. */
-export const SETTINGS = ['APP_ID', 'PRIVATE_KEY', 'PRIVATE_KEY_PATH', 'WEBHOOK_SECRET', 'PORT', 'HOST', 'GITHUB_API_URL', 'MODELGATE_CONCURRENCY', 'MODELGATE_QUEUE_LIMIT', 'MODELGATE_SCAN_TIMEOUT', 'MODELGATE_SHUTDOWN_GRACE'] as const
+export const SETTINGS = ['APP_ID', 'PRIVATE_KEY', 'PRIVATE_KEY_PATH', 'WEBHOOK_SECRET', 'PORT', 'HOST', 'GITHUB_API_URL', 'MODELGATE_CONCURRENCY', 'MODELGATE_QUEUE_LIMIT', 'MODELGATE_SCAN_TIMEOUT', 'MODELGATE_SHUTDOWN_GRACE', 'MODELGATE_WEBHOOK_MEMORY'] as const
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, what: string): number {
   const raw = env[name]?.trim()
@@ -91,7 +93,9 @@ export function readBotConfig(env: NodeJS.ProcessEnv): BotConfig {
     concurrency: integer(env, 'MODELGATE_CONCURRENCY', DEFAULTS.concurrency, 1, 64, 'a number of concurrent scans'),
     queueLimit: integer(env, 'MODELGATE_QUEUE_LIMIT', DEFAULTS.queueLimit, 1, 100_000, 'a queue length'),
     scanTimeoutMs: integer(env, 'MODELGATE_SCAN_TIMEOUT', DEFAULTS.scanTimeoutSeconds, 1, 3600, 'a number of seconds') * 1000,
-    shutdownGraceMs: integer(env, 'MODELGATE_SHUTDOWN_GRACE', DEFAULTS.shutdownGraceSeconds, 0, 3600, 'a number of seconds') * 1000
+    shutdownGraceMs: integer(env, 'MODELGATE_SHUTDOWN_GRACE', DEFAULTS.shutdownGraceSeconds, 0, 3600, 'a number of seconds') * 1000,
+    // at least one body of GitHub's maximum size (25 MiB) must fit
+    bodyBudgetBytes: integer(env, 'MODELGATE_WEBHOOK_MEMORY', DEFAULTS.webhookMemoryMiB, 25, 4096, 'a number of MiB') * 1024 * 1024
   }
 }
 

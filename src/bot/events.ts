@@ -28,7 +28,12 @@ export type Job =
       force: boolean
     }
 
-export type Routing = { kind: 'job'; job: Job } | { kind: 'logged'; msg: string; fields: Record<string, unknown> } | { kind: 'ignored'; reason: string }
+export type Routing =
+  | { kind: 'job'; job: Job }
+  | { kind: 'logged'; msg: string; fields: Record<string, unknown> }
+  | { kind: 'ignored'; reason: string }
+  /** An event the bot acts on, signed, but without what acting on it takes: answered 400 with `reason`. */
+  | { kind: 'invalid'; reason: string }
 
 export const PULL_REQUEST_ACTIONS = ['opened', 'synchronize', 'reopened', 'ready_for_review']
 const SHA = /^[0-9a-f]{40}$/
@@ -94,7 +99,12 @@ export function route(event: string, deliveryId: string, payload: unknown, appId
     const number = num(pr?.number)
     const head = str(obj(pr?.head)?.sha)
     const base = str(obj(pr?.base)?.sha)
-    if (!installationId || !r || !number || !head || !SHA.test(head) || !base || !SHA.test(base)) return { kind: 'ignored', reason: 'pull_request payload without installation, repository, number or shas' }
+    const bad = missing(installationId, r, [
+      ['pull_request.number (a positive integer)', !!number && number > 0],
+      ['pull_request.head.sha (a 40-hex commit id)', !!head && SHA.test(head)],
+      ['pull_request.base.sha (a 40-hex commit id)', !!base && SHA.test(base)]
+    ])
+    if (bad || !installationId || !r || !number || !head || !base) return invalid(`pull_request.${action}`, bad)
     return {
       kind: 'job',
       job: { type: 'pull-request', deliveryId, event: `pull_request.${action}`, installationId, ...r2(r), number, headSha: head, baseSha: base, changedFiles: num(pr?.changed_files) ?? null, force: false }
@@ -103,9 +113,13 @@ export function route(event: string, deliveryId: string, payload: unknown, appId
   if (event === 'push') {
     const ref = str(p.ref)
     const after = str(p.after)
-    if (!installationId || !r || !ref || !after) return { kind: 'ignored', reason: 'push payload without installation, repository, ref or after' }
+    const bad = missing(installationId, r, [
+      ['ref', !!ref],
+      ['after (a 40-hex commit id)', !!after && SHA.test(after)]
+    ])
+    if (bad || !installationId || !r || !ref || !after) return invalid('push', bad)
     if (!r.defaultBranch || ref !== `refs/heads/${r.defaultBranch}`) return { kind: 'ignored', reason: `push to ${ref}, not the default branch` }
-    if (p.deleted === true || !SHA.test(after) || /^0+$/.test(after)) return { kind: 'ignored', reason: 'branch deleted' }
+    if (p.deleted === true || /^0+$/.test(after)) return { kind: 'ignored', reason: 'branch deleted' }
     return { kind: 'job', job: { type: 'snapshot', deliveryId, event: 'push', installationId, ...r2(r), sha: after, ref, force: false } }
   }
   if (event === 'check_run') {
@@ -113,7 +127,8 @@ export function route(event: string, deliveryId: string, payload: unknown, appId
     const run = obj(p.check_run)
     if (num(obj(run?.app)?.id) !== appId) return { kind: 'ignored', reason: 'check run of another app' }
     const head = str(run?.head_sha)
-    if (!installationId || !r || !head || !SHA.test(head)) return { kind: 'ignored', reason: 'check_run payload without installation, repository or head sha' }
+    const bad = missing(installationId, r, [['check_run.head_sha (a 40-hex commit id)', !!head && SHA.test(head)]])
+    if (bad || !installationId || !r || !head) return invalid('check_run.rerequested', bad)
     const key = decodeRunKey(str(run?.external_id))
     const linked = Array.isArray(run?.pull_requests) ? num(obj(run.pull_requests[0])?.number) : undefined
     const number = key?.number ?? linked
@@ -127,3 +142,17 @@ export function route(event: string, deliveryId: string, payload: unknown, appId
 }
 
 const r2 = (r: { owner: string; repo: string }) => ({ owner: r.owner, repo: r.repo })
+
+/** The fields a delivery lacks (installation and repository first), or null when it has them all. */
+function missing(installationId: number | undefined, repo: unknown, fields: Array<[string, boolean]>): string[] | null {
+  const bad = [
+    ...(installationId ? [] : ['installation.id (GitHub sends it to an app; is this a repository webhook?)']),
+    ...(repo ? [] : ['repository.full_name (owner/name)']),
+    ...fields.filter(([, ok]) => !ok).map(([name]) => name)
+  ]
+  return bad.length ? bad : null
+}
+
+function invalid(what: string, bad: string[] | null): Routing {
+  return { kind: 'invalid', reason: `${what} payload is missing or has an invalid ${(bad ?? ['field']).join(', ')}` }
+}

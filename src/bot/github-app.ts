@@ -7,40 +7,54 @@ import type { BotConfig } from './config.js'
 import type { Logger } from './log.js'
 
 /**
- * The app's identity: webhook signatures (@octokit/webhooks through @octokit/app), app JWTs and
- * per-installation tokens (@octokit/auth-app, cached until shortly before they expire). Tokens go
- * straight into the one ModelGate client (throttling + retry) and are never logged.
+ * The app's identity: app JWTs and per-installation tokens (@octokit/auth-app, cached until
+ * shortly before they expire). Tokens go straight into the one ModelGate client (throttling +
+ * retry) and are never logged. Webhook signatures are checked in signature.ts, over the raw bytes.
  */
 export class GitHubApp {
   private readonly app: App
 
   constructor(
-    private readonly cfg: Pick<BotConfig, 'appId' | 'privateKey' | 'webhookSecret' | 'apiUrl'>,
+    private readonly cfg: Pick<BotConfig, 'appId' | 'privateKey' | 'apiUrl'>,
     private readonly log: Logger
   ) {
     const AppOctokit = Octokit.plugin(retry).defaults({ baseUrl: cfg.apiUrl, userAgent: `${TOOL.name}/${TOOL.version}` })
     this.app = new App({
       appId: cfg.appId,
       privateKey: cfg.privateKey,
-      webhooks: { secret: cfg.webhookSecret },
       Octokit: AppOctokit as unknown as typeof Octokit,
       log: { debug: () => {}, info: () => {}, warn: (...d: unknown[]) => log('warn', d.map(String).join(' ')), error: (...d: unknown[]) => log('error', d.map(String).join(' ')) }
     })
   }
 
-  /** X-Hub-Signature-256 over the raw body, compared in constant time. */
-  async verify(rawBody: Buffer, signature: string): Promise<boolean> {
-    try {
-      return await this.app.webhooks.verify(rawBody.toString('utf8'), signature)
-    } catch {
-      return false
-    }
-  }
-
-  /** A client acting as the installation (its token lives inside the client only). */
-  async installationClient(installationId: number): Promise<GitHubClient> {
+  /**
+   * A client acting as the installation (its token lives inside the client only). With `signal`,
+   * the client is a scan's: once the signal aborts, a request in flight is cut off and every later
+   * one (a retry, a page, a request waiting for its pacing slot) fails at once without reaching
+   * GitHub, so a stopped scan makes no more calls.
+   */
+  async installationClient(installationId: number, signal?: AbortSignal): Promise<GitHubClient> {
     const { token } = (await this.app.octokit.auth({ type: 'installation', installationId })) as { token: string }
-    return createGitHubClient({ token, baseUrl: this.cfg.apiUrl, throttleId: `installation-${installationId}`, log: (line) => this.log('info', line, { installation: installationId }) })
+    const client = createGitHubClient({ token, baseUrl: this.cfg.apiUrl, throttleId: `installation-${installationId}`, log: (line) => this.log('info', line, { installation: installationId }) })
+    if (signal) {
+      // registered last, so it runs first: before the throttling and retry plugins
+      client.hook.wrap('request', async (request, options) => {
+        if (signal.aborted) throw new DOMException('the scan was stopped', 'AbortError')
+        // every hook is handed this same options object (a new one passed on would be dropped by
+        // the plugins), so the signal goes onto it; `request` itself may be the client's defaults
+        const perRequest: typeof options.request & { retries?: number } = { ...options.request, signal }
+        options.request = perRequest
+        // an aborted request is not retried: the retry plugin would wait 1 + 4 + 9 s to fail again
+        const noRetry = (): void => void (perRequest.retries = 0)
+        signal.addEventListener('abort', noRetry, { once: true })
+        try {
+          return await request(options)
+        } finally {
+          signal.removeEventListener('abort', noRetry)
+        }
+      })
+    }
+    return client
   }
 
   /**

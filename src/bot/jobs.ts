@@ -3,7 +3,7 @@ import path from 'node:path'
 import { serializeBom } from '../bom/cyclonedx.js'
 import { discoverPullRequest, MAX_API_FILES, type PullFile } from '../discover/pull-request.js'
 import type { Candidate } from '../discover/types.js'
-import { scan } from '../engine/scan.js'
+import { scan, type ScanOptions } from '../engine/scan.js'
 import { apiTreeReader } from '../github/api-tree-reader.js'
 import type { GitHubClient } from '../github/client.js'
 import { describeFailure } from '../github/errors.js'
@@ -15,8 +15,10 @@ import { syncReviewComments } from '../report-github/review-comments.js'
 import { upsertStickyComment } from '../report-github/sticky-comment.js'
 import { renderComment } from '../report/comment.js'
 import type { Report } from '../types.js'
-import { claimScan, voidKey } from './claim.js'
-import { encodeRunKey, type Job, type RunKey } from './events.js'
+import { abandon, claimScan, isStale, leaseMs, type Claim } from './claim.js'
+import { formatDuration } from './duration.js'
+import { decodeRunKey, encodeRunKey, type Job, type RunKey } from './events.js'
+import { failRun } from './fail-run.js'
 import type { Logger } from './log.js'
 
 /** The bot never has a checkout: discovery is pointed at a folder that does not exist, so every byte comes from the API. */
@@ -27,11 +29,14 @@ const MIRROR_POLL_MS = 1000
 
 export interface JobEnv {
   appId: number
-  client: (installationId: number) => Promise<GitHubClient>
+  /** A client for the installation; with `signal`, the scan's: its requests stop once the signal aborts. */
+  client: (installationId: number, signal?: AbortSignal) => Promise<GitHubClient>
   log: Logger
   scanTimeoutMs: number
   /** true once the job was handed back at shutdown: write nothing more. */
   cancelled: () => boolean
+  /** Aborted when the job is handed back at shutdown: the scan stops at once. */
+  signal?: AbortSignal
   onScanDuration: (seconds: number) => void
   /** Called once the job holds a check run, with a way to complete it as interrupted (shutdown). */
   onClaimed?: (release: (why: string) => Promise<void>) => void
@@ -40,6 +45,8 @@ export interface JobEnv {
 export type JobOutcome = 'scanned' | 'skipped' | 'mirrored' | 'failed' | 'superseded' | 'cancelled'
 
 class ScanTimeout extends Error {}
+
+type Repo = { owner: string; repo: string }
 
 /** Runs one job: claim, scan with a deadline, the reporting ladder, the check run completed whatever happens. */
 export async function runJob(job: Job, env: JobEnv): Promise<{ outcome: JobOutcome; runId: number | null }> {
@@ -67,45 +74,72 @@ export async function runJob(job: Job, env: JobEnv): Promise<{ outcome: JobOutco
   } else headSha = job.sha
 
   const key: RunKey = job.type === 'pull-request' ? { kind: 'pr', number: job.number, base: baseSha, delivery: job.deliveryId } : { kind: 'push', number: null, base: null, delivery: job.deliveryId }
+  const lease = leaseMs(env.scanTimeoutMs)
   // from the moment our run exists, shutdown can complete it as interrupted (never left in progress)
-  const claim = await claimScan(client, repo, headSha, env.appId, key, job.force, job.type === 'pull-request' ? 'Scanning the pull request…' : 'Scanning the default branch…', (id) =>
-    env.onClaimed?.((why) => failRun(client, repo, headSha, id, key, why, log))
-  )
+  const claim = await claimScan(client, repo, headSha, {
+    appId: env.appId,
+    key,
+    force: job.force,
+    title: job.type === 'pull-request' ? 'Scanning the pull request…' : 'Scanning the default branch…',
+    lease,
+    log,
+    onCreated: (id) => env.onClaimed?.((why) => failRun(client, repo, headSha, id, key, why, log))
+  })
   if (claim.kind === 'skip') {
     log.info(`nothing to do: ${claim.reason}`)
     return { outcome: 'skipped', runId: claim.runId }
   }
+  const runId = claim.runId
+  const claimed: Claimed = { job, env, log, client, repo, headSha, baseSha, changedFiles, key, lease, runId }
+  try {
+    return await scanAndReport(claimed, claim)
+  } catch (err) {
+    // whatever fails once the run exists (waiting for a rival, an API error) completes it: never left in progress
+    if (env.cancelled()) return { outcome: 'cancelled', runId }
+    const why = `the job failed: ${describeFailure(err).message}`
+    log.warning(why)
+    await failRun(client, repo, headSha, runId, key, why, log)
+    return { outcome: 'failed', runId }
+  }
+}
+
+interface Claimed {
+  job: Job
+  env: JobEnv
+  log: ReportLog
+  client: GitHubClient
+  repo: Repo
+  headSha: string
+  baseSha: string | null
+  changedFiles: number | null
+  key: RunKey
+  lease: number
+  runId: number
+}
+
+async function scanAndReport(c: Claimed, claim: Exclude<Claim, { kind: 'skip' }>): Promise<{ outcome: JobOutcome; runId: number }> {
+  const { job, env, log, client, repo, headSha, key, runId } = c
   if (claim.kind === 'mirror') {
-    const mirrored = await mirror(client, repo, claim.runId, claim.winner, env, log)
-    if (mirrored) return { outcome: 'mirrored', runId: claim.runId }
+    const mirrored = await mirror(c, claim.winner)
+    if (mirrored) return { outcome: 'mirrored', runId }
+    if (env.cancelled()) return { outcome: 'cancelled', runId }
+    // our claim starts now: its lease counts from the scan, not from the wait
+    await client.rest.checks.update({ ...repo, check_run_id: runId, started_at: new Date().toISOString() })
     log.info(`check run ${claim.winner} did not finish; scanning here instead`)
   }
-  const runId = claim.runId
   if (env.cancelled()) return { outcome: 'cancelled', runId }
   const runUrl = claim.kind === 'mine' ? (claim.htmlUrl ?? undefined) : undefined
 
-  const started = Date.now()
-  let timer: NodeJS.Timeout | undefined
-  const work = job.type === 'pull-request' ? scanPullRequest(client, job, baseSha as string, changedFiles, log) : scanSnapshot(client, job, log)
-  work.catch(() => {}) // a timed-out scan may still fail later; nobody is waiting for it then
-  let result: Awaited<typeof work>
-  try {
-    result = await Promise.race([
-      work,
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new ScanTimeout(`the scan did not finish within ${Math.round(env.scanTimeoutMs / 1000)} s`)), env.scanTimeoutMs)))
-    ])
-  } catch (err) {
-    const why = err instanceof ScanTimeout ? err.message : `the scan failed: ${describeFailure(err).message}`
-    log.warning(why)
-    if (!env.cancelled()) await failRun(client, repo, headSha, runId, key, why, log)
-    return { outcome: env.cancelled() ? 'cancelled' : 'failed', runId }
-  } finally {
-    clearTimeout(timer)
+  const outcome = await scanWithDeadline(c)
+  if (outcome.kind === 'cancelled') return { outcome: 'cancelled', runId }
+  if (outcome.kind === 'failed') {
+    await failRun(client, repo, headSha, runId, key, outcome.why, log)
+    await outcome.stopped
+    return { outcome: 'failed', runId }
   }
-  env.onScanDuration((Date.now() - started) / 1000)
   if (env.cancelled()) return { outcome: 'cancelled', runId }
 
-  const { report, files, policyNote } = result
+  const { report, files, policyNote } = outcome.result
   const ladder = new Ladder(log, (steps, perms) => `ModelGate could not ${steps.join(', ')}: the app's installation lacks ${perms.map((p) => `${p.replace('-', '_')}: write`).join(' and ')}; accept the permissions in the installation's settings.`)
   if (job.type === 'pull-request' && files) {
     const target = { ...repo, number: job.number }
@@ -119,13 +153,62 @@ export async function runJob(job: Job, env: JobEnv): Promise<{ outcome: JobOutco
   if (!env.cancelled()) {
     const text = [policyNote, job.type === 'snapshot' ? bomText(report, `${job.owner}/${job.repo}`) : ''].filter(Boolean).join('\n\n')
     const done = await ladder.step('complete the check run', 'checks', async () => {
-      await publishCheckRun(client, repo, headSha, report, { ...(runId !== null ? { runId } : {}), externalId: encodeRunKey(key), ...(text ? { text } : {}), log })
+      await publishCheckRun(client, repo, headSha, report, { runId, externalId: encodeRunKey(key), ...(text ? { text } : {}), log })
     })
-    if (!done && runId !== null) await failRun(client, repo, headSha, runId, key, 'the check run could not be completed with the result (see the server log)', log)
+    if (!done) await failRun(client, repo, headSha, runId, key, 'the check run could not be completed with the result (see the server log)', log)
   }
   ladder.finish()
   log.info(`${report.verdict}: ${report.findings.length} finding(s)`)
   return { outcome: 'scanned', runId }
+}
+
+type ScanOutcome =
+  | { kind: 'done'; result: ScanResult }
+  | { kind: 'cancelled' }
+  /** `stopped` settles once the scan has actually stopped (its API calls and file loop aborted). */
+  | { kind: 'failed'; why: string; stopped: Promise<void> }
+
+/**
+ * The scan under its deadline, on a client of its own: at the deadline (or at shutdown) the scan
+ * is aborted, so it makes no further API call and starts no further file. The job, and with it
+ * the queue slot, lasts until the scan has stopped: the concurrency bound holds for what runs.
+ */
+async function scanWithDeadline(c: Claimed): Promise<ScanOutcome> {
+  const { job, env, log } = c
+  const stop = new AbortController()
+  const onShutdown = (): void => stop.abort()
+  env.signal?.addEventListener('abort', onShutdown, { once: true })
+  let timer: NodeJS.Timeout | undefined
+  try {
+    if (env.signal?.aborted) return { kind: 'cancelled' }
+    const scanClient = await env.client(job.installationId, stop.signal)
+    const started = Date.now()
+    const work = job.type === 'pull-request' ? scanPullRequest(scanClient, job, c.baseSha as string, c.changedFiles, log, stop.signal) : scanSnapshot(scanClient, job, log, stop.signal)
+    const stopped = work.then(
+      () => {},
+      () => {}
+    )
+    try {
+      const result = await Promise.race([
+        work,
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new ScanTimeout(`the scan did not finish within ${formatDuration(env.scanTimeoutMs)}`)), env.scanTimeoutMs)))
+      ])
+      env.onScanDuration((Date.now() - started) / 1000)
+      return { kind: 'done', result }
+    } catch (err) {
+      stop.abort()
+      if (env.cancelled()) {
+        await stopped
+        return { kind: 'cancelled' }
+      }
+      const why = err instanceof ScanTimeout ? err.message : `the scan failed: ${describeFailure(err).message}`
+      log.warning(why)
+      return { kind: 'failed', why, stopped }
+    }
+  } finally {
+    clearTimeout(timer)
+    env.signal?.removeEventListener('abort', onShutdown)
+  }
 }
 
 interface ScanResult {
@@ -135,7 +218,7 @@ interface ScanResult {
 }
 
 /** A pull request: files, patches and blobs from the API; the policy from the base commit. */
-async function scanPullRequest(client: GitHubClient, job: Extract<Job, { type: 'pull-request' }>, baseSha: string, changedFiles: number | null, log: ReportLog): Promise<ScanResult> {
+async function scanPullRequest(client: GitHubClient, job: Extract<Job, { type: 'pull-request' }>, baseSha: string, changedFiles: number | null, log: ReportLog, signal: AbortSignal): Promise<ScanResult> {
   if (changedFiles !== null && changedFiles > MAX_API_FILES) {
     throw new Error(`this pull request changes ${changedFiles} files and GitHub's API lists at most ${MAX_API_FILES}; the app cannot see the whole change. Split the pull request, or run the ModelGate action with a checkout (docs/action.md).`)
   }
@@ -148,8 +231,8 @@ async function scanPullRequest(client: GitHubClient, job: Extract<Job, { type: '
     config: policy.config,
     failOn: 'error',
     log: (line) => log.info(line),
-    // GitHub's advisory database with the installation token (advisories.source: auto)
-    advisories: { online: true, github: client },
+    // advisories from GitHub's database with the installation token (advisories.source: auto); all of it stoppable
+    ...online(client, signal),
     discover: async (isIgnored) => {
       const change = await discoverPullRequest(client, { ...repo, number: job.number, baseSha, headSha: job.headSha }, NO_CHECKOUT, isIgnored, (line) => log.warning(line))
       files = change.files
@@ -162,7 +245,7 @@ async function scanPullRequest(client: GitHubClient, job: Extract<Job, { type: '
 }
 
 /** The default branch's whole tree, read through the API (one tree listing, blobs on demand), with the policy in it. */
-async function scanSnapshot(client: GitHubClient, job: Extract<Job, { type: 'snapshot' }>, log: ReportLog): Promise<ScanResult> {
+async function scanSnapshot(client: GitHubClient, job: Extract<Job, { type: 'snapshot' }>, log: ReportLog, signal: AbortSignal): Promise<ScanResult> {
   const repo = { owner: job.owner, repo: job.repo }
   const policy = await policyAt(client, repo, job.sha)
   log.info(`policy: ${policy.found ? policy.label : `defaults (no ${policy.label})`}`)
@@ -172,8 +255,8 @@ async function scanSnapshot(client: GitHubClient, job: Extract<Job, { type: 'sna
     config: policy.config,
     failOn: 'error',
     log: (line) => log.info(line),
-    // GitHub's advisory database with the installation token (advisories.source: auto)
-    advisories: { online: true, github: client },
+    // advisories from GitHub's database with the installation token (advisories.source: auto); all of it stoppable
+    ...online(client, signal),
     discover: async (isIgnored) => {
       const paths = (await tree.list('')).filter((p) => !isIgnored(p))
       if (paths.length > SNAPSHOT_MAX_FILES) {
@@ -199,24 +282,21 @@ function bomText(report: Report, subject: string): string {
   return `${head}The BOM is ${Buffer.byteLength(bom)} bytes, more than a check run's output holds (${MAX_CHECK_TEXT} characters). Generate it with \`modelgate scan --bom\` or the ModelGate action's snapshot workflow.\n`
 }
 
-/** Never leaves a run in progress: a failure conclusion that says why, and a key that no longer counts as a claim. */
-async function failRun(client: GitHubClient, repo: { owner: string; repo: string }, sha: string, runId: number | null, key: RunKey, why: string, log: ReportLog): Promise<void> {
-  const output = {
-    title: 'ModelGate could not finish the scan',
-    summary: `**ModelGate could not finish the scan:** ${why}.\n\nNothing was judged, so this check fails closed. Re-run the check to try again.`
-  }
-  try {
-    if (runId !== null) await client.rest.checks.update({ ...repo, check_run_id: runId, status: 'completed', conclusion: 'failure', external_id: voidKey(key), output })
-    else await client.rest.checks.create({ ...repo, name: 'ModelGate', head_sha: sha, status: 'completed', conclusion: 'failure', external_id: voidKey(key), output })
-  } catch (err) {
-    log.warning(`could not complete the check run as failed: ${describeFailure(err).message}`)
-  }
+/** The network side of a scan, every request stopping with `signal`: GitHub through the scan's client, OSV and the Hub through fetch. */
+function online(client: GitHubClient, signal: AbortSignal): Pick<ScanOptions, 'advisories' | 'hub' | 'signal'> {
+  const stoppable: typeof fetch = (input, init) => fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal })
+  return { advisories: { online: true, github: client, fetch: stoppable }, hub: { fetch: stoppable }, signal }
 }
 
-/** Copies the winning run's result onto ours once it completes; false when it never does (then we scan). */
-async function mirror(client: GitHubClient, repo: { owner: string; repo: string }, mine: number, winner: number, env: JobEnv, log: ReportLog): Promise<boolean> {
-  const deadline = Date.now() + env.scanTimeoutMs + 30_000
-  while (Date.now() < deadline && !env.cancelled()) {
+/**
+ * Copies the winning run's result onto ours once it completes; false when it never does (then we
+ * scan). The winner is waited for as long as its lease: a winner whose server died is completed as
+ * abandoned, and this job scans instead.
+ */
+async function mirror(c: Claimed, winner: number): Promise<boolean> {
+  const { client, repo, runId: mine, env, log } = c
+  const waitingSince = Date.now()
+  while (!env.cancelled()) {
     const { data: w } = await client.rest.checks.get({ ...repo, check_run_id: winner })
     if (w.status === 'completed') {
       if (w.external_id?.startsWith('mg1|void|')) return false
@@ -229,6 +309,12 @@ async function mirror(client: GitHubClient, repo: { owner: string; repo: string 
       })
       log.info(`mirrored check run ${winner} onto ${mine}`)
       return true
+    }
+    const key = decodeRunKey(w.external_id)
+    const startedAt = w.started_at ? Date.parse(w.started_at) : waitingSince
+    if (isStale({ status: w.status, startedAt: Number.isNaN(startedAt) ? waitingSince : startedAt }, c.lease)) {
+      if (key) await abandon(client, repo, c.headSha, { id: winner, key }, c.lease, mine, log)
+      return false
     }
     await new Promise((r) => setTimeout(r, MIRROR_POLL_MS))
   }

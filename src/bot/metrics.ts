@@ -45,7 +45,7 @@ export class Metrics {
     return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
   }
 
-  render(queue: { depth: number; active: number }): string {
+  render(queue: { depth: number; active: number }, bodyBytesInFlight = 0): string {
     const mem = process.memoryUsage()
     const lines = [
       '# HELP modelgate_queue_depth Deliveries waiting for a worker.',
@@ -54,6 +54,9 @@ export class Metrics {
       '# HELP modelgate_jobs_running Scans running now.',
       '# TYPE modelgate_jobs_running gauge',
       `modelgate_jobs_running ${queue.active}`,
+      '# HELP modelgate_webhook_body_bytes_in_flight Webhook body bytes being received (held before the signature check).',
+      '# TYPE modelgate_webhook_body_bytes_in_flight gauge',
+      `modelgate_webhook_body_bytes_in_flight ${bodyBytesInFlight}`,
       '# HELP modelgate_webhook_deliveries_total Webhook deliveries by HTTP status answered.',
       '# TYPE modelgate_webhook_deliveries_total counter',
       ...[...this.deliveries].map(([s, n]) => `modelgate_webhook_deliveries_total{status="${s}"} ${n}`),

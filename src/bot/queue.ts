@@ -12,6 +12,8 @@ export interface Running<T> extends QueueItem<T> {
   startedAt: number
   /** Set when the job is handed back at shutdown: it must not write anything else. */
   cancelled: boolean
+  /** Aborted with `cancelled`: stops the job's scan (no more API calls, no more files). */
+  readonly stop: AbortController
   /** Set by the job once it holds a check run: completes it as interrupted at shutdown. */
   release?: (why: string) => Promise<void>
 }
@@ -54,7 +56,7 @@ export class WorkQueue<T> {
       const i = this.waiting.findIndex((w) => !this.busyKeys.has(w.key))
       if (i < 0) break
       const [item] = this.waiting.splice(i, 1) as [QueueItem<T>]
-      const run: Running<T> = { ...item, startedAt: Date.now(), cancelled: false }
+      const run: Running<T> = { ...item, startedAt: Date.now(), cancelled: false, stop: new AbortController() }
       this.running.add(run)
       this.busyKeys.add(item.key)
       void this.work(run)
@@ -86,7 +88,10 @@ export class WorkQueue<T> {
     if (finished) return { waiting: [], running: [] }
     const waiting = this.waiting.splice(0)
     const running = [...this.running]
-    for (const r of running) r.cancelled = true
+    for (const r of running) {
+      r.cancelled = true
+      r.stop.abort()
+    }
     // A job that was creating its check run when time ran out holds one only once GitHub answers; a
     // cancelled job stops at its next check, so give those a moment to settle (and record `release`).
     await Promise.race([this.idle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, SETTLE_MS)))])

@@ -1,6 +1,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { TOOL } from '../version.js'
+import { BodyBudget, readBody } from './body.js'
 import type { BotConfig } from './config.js'
 import { jobKey, route, type Job } from './events.js'
 import { GitHubApp } from './github-app.js'
@@ -8,10 +9,13 @@ import { runJob } from './jobs.js'
 import type { Logger } from './log.js'
 import { Metrics } from './metrics.js'
 import { WorkQueue, type Running } from './queue.js'
+import { signatureMatches } from './signature.js'
 
 export const WEBHOOK_PATH = '/api/github/webhooks'
 /** GitHub caps webhook payloads at 25 MB; anything larger is not from GitHub. */
 export const MAX_BODY_BYTES = 25 * 1024 * 1024
+/** Retry-After when the body budget is spent: bodies in flight finish within the request timeout. */
+const BUSY_RETRY_SECONDS = 10
 
 export interface BotServer {
   url: string
@@ -30,6 +34,7 @@ type Answer = { status: number; body?: unknown; headers?: Record<string, string>
 export async function startBotServer(cfg: BotConfig, log: Logger): Promise<BotServer> {
   const app = new GitHubApp(cfg, log)
   const metrics = new Metrics()
+  const bodies = new BodyBudget(cfg.bodyBudgetBytes)
   let stopping = false
 
   const queue: WorkQueue<Job> = new WorkQueue<Job>(
@@ -39,10 +44,11 @@ export async function startBotServer(cfg: BotConfig, log: Logger): Promise<BotSe
       const job = item.value
       const { outcome, runId } = await runJob(job, {
         appId: cfg.appId,
-        client: (id) => app.installationClient(id),
+        client: (id, signal) => app.installationClient(id, signal),
         log,
         scanTimeoutMs: cfg.scanTimeoutMs,
         cancelled: () => item.cancelled,
+        signal: item.stop.signal,
         onScanDuration: (s) => metrics.scanDuration(s),
         onClaimed: (release) => (item.release = release)
       })
@@ -56,27 +62,37 @@ export async function startBotServer(cfg: BotConfig, log: Logger): Promise<BotSe
   )
 
   async function webhook(req: http.IncomingMessage): Promise<Answer> {
-    const declared = Number(req.headers['content-length'] ?? NaN)
-    if (declared > MAX_BODY_BYTES) return { status: 413, body: { error: `payload over ${MAX_BODY_BYTES} bytes` } }
-    const raw = await readBody(req)
-    if (raw === null) return { status: 413, body: { error: `payload over ${MAX_BODY_BYTES} bytes` } }
-    const signature = header(req, 'x-hub-signature-256')
-    if (!signature || !(await app.verify(raw, signature))) return { status: 401, body: { error: 'signature (X-Hub-Signature-256) missing or wrong' } }
-    const event = header(req, 'x-github-event')
-    const delivery = header(req, 'x-github-delivery')
-    if (!event || !delivery) return { status: 400, body: { error: 'X-GitHub-Event and X-GitHub-Delivery are required' } }
-    if (!/^[\w.-]{1,100}$/.test(delivery)) return { status: 400, body: { error: 'X-GitHub-Delivery is not a delivery id' } }
+    const body = await readBody(req, bodies, MAX_BODY_BYTES)
+    if (body.kind === 'too-large') return { status: 413, body: { error: `payload over ${MAX_BODY_BYTES} bytes` } }
+    if (body.kind === 'busy') {
+      return { status: 503, headers: { 'retry-after': String(BUSY_RETRY_SECONDS) }, body: { error: `the server is already receiving ${size(bodies.limit)} of webhook bodies (MODELGATE_WEBHOOK_MEMORY); redeliver later` } }
+    }
+    let ids: { event: string; delivery: string }
     let payload: unknown
     try {
-      payload = JSON.parse(raw.toString('utf8'))
-    } catch {
-      return { status: 400, body: { error: 'body is not JSON (set the webhook content type to application/json)' } }
+      // checked over the raw chunks before anything else: an unauthenticated body is never joined, decoded or parsed
+      if (!signatureMatches(cfg.webhookSecret, body.chunks, header(req, 'x-hub-signature-256'))) return { status: 401, body: { error: 'signature (X-Hub-Signature-256) missing or wrong' } }
+      const found = deliveryIds(req)
+      if ('problem' in found) return { status: 400, body: { error: found.problem } }
+      ids = found
+      try {
+        payload = JSON.parse(Buffer.concat(body.chunks, body.size).toString('utf8'))
+      } catch {
+        return { status: 400, body: { error: 'body is not JSON (set the webhook content type to application/json)' } }
+      }
+    } finally {
+      body.release()
     }
+    const { event, delivery } = ids
     if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return { status: 400, body: { error: 'body is not a JSON object' } }
     const r = route(event, delivery, payload, cfg.appId)
     if (r.kind === 'ignored') {
       log('debug', `ignored: ${r.reason}`, { delivery, event })
       return { status: 204 }
+    }
+    if (r.kind === 'invalid') {
+      log('warn', `rejected: ${r.reason}`, { delivery, event })
+      return { status: 400, body: { error: r.reason } }
     }
     if (r.kind === 'logged') {
       log('info', r.msg, { delivery, event, ...r.fields })
@@ -99,7 +115,7 @@ export async function startBotServer(cfg: BotConfig, log: Logger): Promise<BotSe
     if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       return stopping ? { status: 503, body: { status: 'shutting-down' } } : { status: 200, body: { status: 'ok', version: TOOL.version, queue: queue.depth, running: queue.active } }
     }
-    if (url.pathname === '/metrics' && req.method === 'GET') return { status: 200, headers: { 'content-type': 'text/plain; version=0.0.4' }, body: metrics.render(queue) }
+    if (url.pathname === '/metrics' && req.method === 'GET') return { status: 200, headers: { 'content-type': 'text/plain; version=0.0.4' }, body: metrics.render(queue, bodies.inFlight) }
     return { status: 404, body: { error: 'not found' } }
   }
 
@@ -166,24 +182,18 @@ function header(req: http.IncomingMessage, name: string): string | undefined {
   return typeof v === 'string' && v ? v : undefined
 }
 
-/** The raw body, or null once it passes the cap (the rest is discarded). */
-function readBody(req: http.IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    let over = false
-    req.on('data', (c: Buffer) => {
-      if (over) return
-      size += c.length
-      if (size > MAX_BODY_BYTES) {
-        over = true
-        chunks.length = 0
-        resolve(null)
-      } else chunks.push(c)
-    })
-    req.on('end', () => !over && resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
+/** The event and delivery id from GitHub's headers, or what is wrong with them. */
+function deliveryIds(req: http.IncomingMessage): { event: string; delivery: string } | { problem: string } {
+  const event = header(req, 'x-github-event')
+  const delivery = header(req, 'x-github-delivery')
+  if (!event || !delivery) return { problem: 'X-GitHub-Event and X-GitHub-Delivery are required' }
+  if (!/^[\w.-]{1,100}$/.test(delivery)) return { problem: 'X-GitHub-Delivery is not a delivery id' }
+  return { event, delivery }
+}
+
+/** "64 MiB", or bytes when not a whole number of MiB. */
+function size(bytes: number): string {
+  return bytes % 2 ** 20 === 0 ? `${bytes / 2 ** 20} MiB` : `${bytes} bytes`
 }
 
 function send(res: http.ServerResponse, a: Answer): void {

@@ -1,7 +1,8 @@
 /**
  * The bot against the fake GitHub: an app key pair, a fake seeded with the app (JWT-checked
- * installation tokens, check runs carrying the app's id), the server in process or as the built
- * `dist/server.js`, and signed deliveries of real @octokit/webhooks-examples payloads.
+ * installation tokens, check runs carrying the app's id), the server in process, as the built
+ * `dist/server.js` or from source in a process of its own (a replica a test can kill), signed
+ * deliveries of real @octokit/webhooks-examples payloads, and gates for answers the fake holds.
  */
 import { ChildProcess, spawn } from 'node:child_process'
 import crypto from 'node:crypto'
@@ -89,7 +90,17 @@ export async function spawnDistServer(env: Record<string, string>): Promise<Chil
   await copyFile(path.join(REPO, 'dist', 'server.js'), path.join(dir, 'server.js'))
   await copyFile(path.join(REPO, 'dist', 'spdx-license-texts.json'), path.join(dir, 'spdx-license-texts.json'))
   await writeFile(path.join(dir, 'package.json'), '{"type":"module"}\n')
-  const proc = spawn(process.execPath, [path.join(dir, 'server.js')], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = watch(spawn(process.execPath, [path.join(dir, 'server.js')], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }), dir)
+  void child.exit.then(() => rm(dir, { recursive: true, force: true }))
+  return child
+}
+
+/** `src/server.ts` run from source (tsx) as its own process: a replica a test can kill outright (SIGKILL). */
+export function spawnSourceServer(env: Record<string, string>): ChildServer {
+  return watch(spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src', 'server.ts')], { cwd: REPO, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }), REPO)
+}
+
+function watch(proc: ChildProcess, dir: string): ChildServer {
   let out = ''
   let err = ''
   let resolveUrl: (u: string) => void
@@ -101,8 +112,14 @@ export async function spawnDistServer(env: Record<string, string>): Promise<Chil
   })
   proc.stderr?.on('data', (c: Buffer) => (err += c.toString()))
   const exit = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)))
-  void exit.then(() => rm(dir, { recursive: true, force: true }))
   return { proc, url, stdout: () => out, stderr: () => err, exit, dir }
+}
+
+/** A promise the test settles itself: with the fake's `hold`, a GitHub answer held until the test lets it go. */
+export function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void
+  const promise = new Promise<void>((resolve) => (open = resolve))
+  return { promise, open }
 }
 
 /** Waits for a condition on the fake's state (the server answers before it works). */
