@@ -1,6 +1,7 @@
 import { identify } from '../../src/identify/identify.js'
 import { BufferByteSource } from '../../src/util/byte-source.js'
 import * as f from '../support/formats.js'
+import { makeZip } from '../support/zip.js'
 
 async function id(name: string, bytes: Buffer | string) {
   return identify(name, new BufferByteSource(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes)))
@@ -83,6 +84,29 @@ describe('content that contradicts the name is unparseable-artifact', () => {
     expect(got?.issues.map((i) => [i.rule, i.severity, i.message])).toEqual([
       ['unparseable-artifact', 'error', 'Cannot parse this pytorch file: the name promises a pytorch file, but its content is not a pytorch file. A file that cannot be parsed is never reported as safe.']
     ])
+  })
+
+  test('a .pt (or pytorch_model.bin) that is a zip with no pickle in it', async () => {
+    const message = 'Cannot parse this pytorch file: the name promises a pytorch file, but its content is a zip archive with no pickle in it (PyTorch saves its zip checkpoints around a data.pkl). A file that cannot be parsed is never reported as safe.'
+    for (const name of ['m/model.pt', 'm/model.pth', 'm/pytorch_model.bin']) {
+      const got = await id(name, f.makeZipFor())
+      expect([name, got && { kind: got.kind, format: got.format, issues: got.issues.map((i) => [i.rule, i.severity, i.message]) }]).toEqual([
+        name,
+        { kind: 'model', format: 'zip', issues: [['unparseable-artifact', 'error', message]] }
+      ])
+    }
+    // A zip of pickles without data.pkl is no PyTorch layout, but its pickles are there to scan: no contradiction to report.
+    const byName = makeZip([{ name: 'ckpt/state.pkl', data: Buffer.from('not read') }])
+    const byContent = makeZip([{ name: 'ckpt/state', data: f.pickleV2() }])
+    // TorchScript before PyTorch 1.3: model.json, code and tensors, no pickle at all.
+    const oldScript = makeZip([
+      { name: 'm/version', data: Buffer.from('1\n') },
+      { name: 'm/model.json', data: Buffer.from('{"protoVersion":"6"}') },
+      { name: 'm/tensors/0', data: Buffer.alloc(16) }
+    ])
+    for (const zip of [byName, byContent, oldScript]) expect(await id('m/model.pt', zip)).toMatchObject({ format: 'zip', issues: [] })
+    // `.ckpt` promises less (TensorFlow checkpoints share the extension): a plain zip there is no contradiction.
+    expect(await id('m/model.ckpt', f.makeZipFor())).toMatchObject({ format: 'zip', issues: [] })
   })
 
   test('a .safetensors that is really a pickle', async () => {

@@ -11,6 +11,10 @@ export interface CraftEntry {
   deflate?: boolean
   /** General-purpose flags; bit 3 writes zero local sizes and a data descriptor (with signature), as torch does. */
   flags?: number
+  /** The local header's flags, when they should differ from the central directory's. */
+  localFlags?: number
+  /** The uncompressed size both headers declare, when it should differ from the data's (e.g. an encryption header in the data). */
+  declaredSize?: number
   /** The local header's name, when it should differ from the central directory's. */
   localName?: string
   /** The local header's [compressed, uncompressed] sizes, when they should differ. */
@@ -51,9 +55,9 @@ export function craftZip(entries: CraftEntry[], o: CraftOptions = {}): Buffer {
       const lfh = Buffer.alloc(30)
       lfh.writeUInt32LE(0x04034b50, 0)
       lfh.writeUInt16LE(20, 4)
-      lfh.writeUInt16LE(flags, 6)
+      lfh.writeUInt16LE(e.localFlags ?? flags, 6)
       lfh.writeUInt16LE(method, 8)
-      const [lc, lu] = e.localSizes ?? (flags & 8 ? [0, 0] : [body.length, e.data.length])
+      const [lc, lu] = e.localSizes ?? (flags & 8 ? [0, 0] : [body.length, e.declaredSize ?? e.data.length])
       lfh.writeUInt32LE(flags & 8 ? 0 : crc, 14)
       lfh.writeUInt32LE(lc, 18)
       lfh.writeUInt32LE(lu, 22)
@@ -78,7 +82,7 @@ export function craftZip(entries: CraftEntry[], o: CraftOptions = {}): Buffer {
     cdh.writeUInt16LE(method, 10)
     cdh.writeUInt32LE(crc, 16)
     cdh.writeUInt32LE(body.length, 20)
-    cdh.writeUInt32LE(e.data.length, 24)
+    cdh.writeUInt32LE(e.declaredSize ?? e.data.length, 24)
     cdh.writeUInt16LE(name.length, 28)
     cdh.writeUInt32LE(at, 42)
     centrals.push(cdh, name)

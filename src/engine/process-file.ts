@@ -78,7 +78,9 @@ async function analyse(candidate: Candidate, src: OpenedSource, env: FileEnv): P
   let dependencies: DeclaredDependency[] = []
   let card: Artifact['card']
   let stages: Artifact['stages']
-  const broken = issues.some((i) => i.rule === 'unparseable-artifact')
+  // Content that contradicts its name is still inspected when it is a valid file of another format
+  // (a pickle named .npy: numpy.load(allow_pickle=True) runs it), so the finding names the payload.
+  const broken = issues.some((i) => i.rule === 'unparseable-artifact') && !id.misnamed
   const inspector = id.lfs || broken ? undefined : (INSPECTORS[id.format] ?? MANIFEST_PARSERS[id.format])
   const tap = new HashingSource(src)
   if (inspector) {

@@ -53,7 +53,8 @@ async function inspect(path: string, bytes: BufferByteSource | RangeSource, rang
   const id = await identify(path, bytes)
   const issues: Issue[] = [...(id?.issues ?? [])]
   const broken = issues.some((i) => i.rule === 'unparseable-artifact')
-  const inspector = id && !broken ? INSPECTORS[id.format] : undefined
+  // Content that is a valid file of another format than its name (a pickle named .npy) is inspected as what it is.
+  const inspector = id && (!broken || id.misnamed) ? INSPECTORS[id.format] : undefined
   if (inspector) issues.push(...(await inspector(bytes, { path, facts: { ...id!.facts } })).issues)
   const stopped = range?.stopped ? ('budget' in range.stopped ? { budget: range.budget } : { failure: range.stopped.failure }) : null
   return {

@@ -17,6 +17,8 @@ export interface Identified {
   lfs: LfsPointer | null
   facts: Record<string, string | number | boolean>
   issues: Issue[]
+  /** The content is a well-formed `format` file that the name promises to be something else: the issue says so, and it is inspected as what it is. */
+  misnamed?: boolean
 }
 
 const FORMAT_KIND: Record<string, ArtifactKind> = {
@@ -32,10 +34,13 @@ const FORMAT_KIND: Record<string, ArtifactKind> = {
 const AMBIGUOUS = new Set(['hdf5', 'numpy', 'numpy-npz', 'pickle', 'joblib', 'tar', 'gzip'])
 const KERAS_MARKERS = ['keras_version', 'model_config', 'layer_names'].map((s) => Buffer.from(s))
 const KERAS_SCAN_BYTES = 1024 * 1024
-/** Opcodes a protocol 0/1 pickle can start with (MARK, EMPTY_*, GLOBAL, INST, PUT, NONE, ints, strings). */
 /** Names with no extension, or one that says only "model data". */
 const OPAQUE_NAME = /^[^.]+$|\.(bin|model|dat|data|weights|ckpt|pth?|pkl|mdl|sav)$/i
-const PICKLE_V0_FIRST = new Set('(]})cilNIJKLFSVUGTXBCde'.split('').map((c) => c.charCodeAt(0)))
+/**
+ * Opcodes a pickle can start with (MARK, EMPTY_*, GLOBAL, INST, PUT, NONE, ints, strings, PROTO): a
+ * pickle-named file starting so is scanned as one even when malformed, so the scan says what is wrong.
+ */
+const PICKLE_FIRST = new Set('(]})cilNIJKLFSVUGTXBCde\x80'.split('').map((c) => c.charCodeAt(0)))
 
 /**
  * Decides what a file is from its bytes, checked against what its name promises.
@@ -83,9 +88,22 @@ export async function identify(relPath: string, src: ByteSource): Promise<Identi
       return result(hint.kind, hint.nominal, {}, [unparseable(hint.nominal, `the name promises ${article(hint.nominal)} file, but ${why}`)])
     }
     if (format !== null && !hint.formats.includes(format)) {
-      return result(kindOf(format, hint, relPath), format, facts, [
-        unparseable(hint.nominal, `the name promises ${article(hint.nominal)} file, but its content is ${article(format)} file`)
-      ])
+      return {
+        ...result(kindOf(format, hint, relPath), format, facts, [
+          unparseable(hint.nominal, `the name promises ${article(hint.nominal)} file, but its content is ${article(format)} file`)
+        ]),
+        misnamed: true
+      }
+    }
+    // A PyTorch checkpoint is a zip around pickles (`data.pkl`); a `.pt` zip with none is something else under its name.
+    if (format === 'zip' && hint.strict && hint.nominal === 'pytorch' && (await zipPickles(src)) === 'none') {
+      // Still a zip: its members are inspected as a zip's (traversal, nested models).
+      return {
+        ...result(kindOf(format, hint, relPath), format, facts, [
+          unparseable(hint.nominal, 'the name promises a pytorch file, but its content is a zip archive with no pickle in it (PyTorch saves its zip checkpoints around a data.pkl)')
+        ]),
+        misnamed: true
+      }
     }
   }
   if (format === null) return hint && hint.formats.length === 0 ? result(hint.kind, hint.nominal, {}, []) : null
@@ -107,7 +125,7 @@ function identifyPointer(relPath: string, hint: NameHint | null, lfs: NonNullabl
 async function identifyByName(relPath: string, head: Buffer, hint: NameHint | null): Promise<{ format: string; facts: Record<string, string | number | boolean> } | null> {
   const base = path.posix.basename(relPath)
   const text = head.subarray(0, 4096).toString('utf8')
-  if (hint?.formats.includes('pickle') && PICKLE_V0_FIRST.has(head[0] ?? -1)) return { format: 'pickle', facts: {} }
+  if (hint?.formats.includes('pickle') && PICKLE_FIRST.has(head[0] ?? -1)) return { format: 'pickle', facts: {} }
   // Weights are often saved under names that say nothing (`model`, `checkpoint.model`, `weights.dat`).
   if (!hint && OPAQUE_NAME.test(base) && looksLikePickle(head)) return { format: 'pickle', facts: {} }
   const compression = compressionOf(head)
@@ -178,6 +196,36 @@ async function zipHoldsMlContent(src: ByteSource): Promise<boolean> {
       if (heads++ < ZIP_MEMBER_HEADS && looksLikePickle(await readMemberHead(listing.zip, m, 4096))) return true
     }
     return false
+  } finally {
+    listing.zip.close()
+  }
+}
+
+/**
+ * Whether a zip holds a pickle member (by name or by its first bytes); `unknown` when it cannot
+ * tell (encrypted members, members hidden from the central directory): the zip inspector reports those.
+ * TorchScript archives from before PyTorch 1.3 (`model.json`, `version`, no pickles) count as PyTorch's own.
+ */
+async function zipPickles(src: ByteSource): Promise<'some' | 'none' | 'unknown'> {
+  let listing
+  try {
+    listing = await listZip(src)
+  } catch {
+    return 'unknown'
+  }
+  try {
+    if ((await walkLocalHeaders(src, listing, 'zip archive')).issues.length > 0) return 'unknown'
+    const names = new Set(listing.members.map((m) => m.name.slice(m.name.lastIndexOf('/') + 1)))
+    if (names.has('model.json') && names.has('version')) return 'some'
+    let heads = 0
+    for (const m of listing.members) {
+      if (m.name.endsWith('/')) continue
+      if (m.encrypted) return 'unknown'
+      if (/\.(pkl|pickle)$/i.test(m.name)) return 'some'
+      if (heads++ >= ZIP_MEMBER_HEADS) return 'unknown'
+      if (looksLikePickle(await readMemberHead(listing.zip, m, 4096))) return 'some'
+    }
+    return 'none'
   } finally {
     listing.zip.close()
   }

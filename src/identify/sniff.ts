@@ -4,6 +4,8 @@ import { isTarHeader } from '../inspect/formats/tar.js'
 import { gunzipHead, isGzip } from '../inspect/containers/tar-members.js'
 import { looksLikeArrowStream, looksLikeTfrecord } from '../inspect/datasets/index.js'
 import { looksLikePickle } from '../inspect/pickle-result.js'
+import { sniffPickle } from './pickle-sniff.js'
+import { looksLikeOnnx } from './onnx.js'
 
 /** What the bytes say a file is. `broken` = it starts like `format` but is not a valid one. */
 export type Sniff =
@@ -13,7 +15,6 @@ export type Sniff =
 
 export const HEAD_BYTES = 64 * 1024
 const SAFETENSORS_MAX_HEADER = 100 * 1024 * 1024
-const TORCH_LEGACY_MAGIC = Buffer.from('8a0a6cfc9c46f9206aa85019', 'hex')
 const HDF5_SIGNATURE = Buffer.from('894844460d0a1a0a', 'hex')
 const SEVEN_Z = Buffer.from('377abcaf271c', 'hex')
 const RAR = Buffer.from('526172211a07', 'hex')
@@ -45,12 +46,16 @@ export async function sniff(src: ByteSource, head: Buffer): Promise<Sniff> {
   if (head.subarray(0, 6).equals(Buffer.from('\x93NUMPY', 'latin1'))) return { format: 'numpy' }
   if (head.length >= 8 && head.subarray(4, 8).toString('latin1') === 'TFL3') return { format: 'tflite' }
   if (hdf5At(head)) return { format: 'hdf5' }
-  if (head[0] === 0x80 && head.length >= 2 && head[1]! >= 2 && head[1]! <= 5) {
-    if (head[1] === 2 && head.subarray(2, 14).equals(TORCH_LEGACY_MAGIC)) return { format: 'pytorch-legacy' }
-    return head.includes('joblib') ? { format: 'joblib' } : { format: 'pickle', facts: { pickle_protocol: head[1]! } }
+  // Pickles have no magic number: a bounded trial parse of the opcodes decides (pickle-sniff.ts).
+  const pickle = await sniffPickle(src, head)
+  if (pickle) {
+    if (pickle.legacyTorch) return { format: 'pytorch-legacy' }
+    return head.includes('joblib') ? { format: 'joblib' } : { format: 'pickle', facts: pickle.protocol === null ? {} : { pickle_protocol: pickle.protocol } }
   }
   // A pickle crafted to pass the length checksum must still be scanned as one.
   if (looksLikeTfrecord(head) && !looksLikePickle(head)) return { format: 'tfrecord' }
+  // No magic number: a ModelProto whose leading fields are well formed (see onnx.ts).
+  if (looksLikeOnnx(head, size)) return { format: 'onnx' }
   return sniffSafetensors(src, head)
 }
 

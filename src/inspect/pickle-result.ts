@@ -1,4 +1,5 @@
-import { scanPickle, scanPickleBuffer, type PickleScanOptions, type PickleScanResult } from './pickle/index.js'
+import { scanPickle, type PickleScanOptions, type PickleScanResult } from './pickle/index.js'
+import { sniffPickleBytes } from '../identify/pickle-sniff.js'
 import type { Facts, InspectResult, Issue } from './types.js'
 
 const MAX_IMPORTS_LISTED = 40
@@ -19,21 +20,11 @@ export async function inspectPickleStream(chunks: AsyncIterable<Uint8Array>, opt
   return pickleResult(await scanPickle(chunks, opts), where)
 }
 
-const PROTO_HEADER = (b: Buffer) => b.length >= 2 && b[0] === 0x80 && b[1]! >= 2 && b[1]! <= 5
-
-const DOTTED_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/
-
 /**
- * Whether bytes start a pickle: a protocol 2+ header, or a protocol 0/1 stream
- * that imports a well-formed dotted name, or parses to STOP, within the bytes
- * given. Text such as Python source also parses as a few protocol 0 opcodes
- * (`c` is GLOBAL), so a malformed import name rules the bytes out. Used on file
- * and member heads whose names say nothing.
+ * Whether bytes start a pickle (identify/pickle-sniff.ts: a bounded trial parse of the
+ * opcodes). `complete`: the bytes are the whole content, not a head of it. Used on member
+ * heads and archive comments, whose names say nothing.
  */
-export function looksLikePickle(head: Buffer): boolean {
-  if (PROTO_HEADER(head)) return true
-  if (head.length < 4) return false
-  const r = scanPickleBuffer(head.subarray(0, 4096), { maxOpcodes: 2000 })
-  const wellFormed = r.globals.every((g) => DOTTED_NAME.test(g.module) && DOTTED_NAME.test(g.name))
-  return wellFormed && (r.pickles > 0 || r.globals.length > 0)
+export function looksLikePickle(head: Buffer, complete = false): boolean {
+  return sniffPickleBytes(head, complete) !== null
 }

@@ -90,7 +90,11 @@ export const INSPECTORS: Partial<Record<string, Inspector>> = {
   rar: unopenable('RAR')
 }
 
-/** Archives ModelGate cannot open: whatever they hold is unscanned, so they fail closed. */
+/**
+ * Archives ModelGate cannot open: whatever they hold is unscanned, so they fail closed. It has
+ * no reader for them (no maintained pure-JavaScript decoder among its dependencies, and the
+ * bundles run without native code), so the message says what to commit instead.
+ */
 function unopenable(kind: string): Inspector {
   return async () => ({
     facts: {},
@@ -98,8 +102,8 @@ function unopenable(kind: string): Inspector {
       {
         rule: 'scan-incomplete',
         severity: 'error',
-        message: `This is a ${kind} archive, which ModelGate cannot open, so any model or pickle inside it is unscanned.`,
-        fix: `Commit the files themselves (or a zip) instead of a ${kind} archive, so they can be inspected.`
+        message: `This is a ${kind} archive. ModelGate has no ${kind} reader, so nothing inside it (models, pickles, other archives) was scanned, and it cannot be reported as safe.`,
+        fix: `Commit the files themselves, or a zip or tar(.gz) of them, which ModelGate opens and scans member by member. To check this one by hand, extract it (\`${kind === '7z' ? '7z x' : 'unrar x'} <archive>\`) and run \`modelgate scan\` on the extracted folder.`
       }
     ]
   })

@@ -283,7 +283,7 @@ async function scanPayload(input: TarInput, e: Pick<TarEntry, 'name' | 'size' | 
   const head = await input.read(Math.min(e.size, MEMBER_HEAD))
   const rest = e.size - head.length
   const body = (): AsyncIterable<Buffer> => prepend(head, input.chunks(rest))
-  if (/\.(pkl|pickle)$/i.test(e.name) || looksLikePickle(head)) {
+  if (/\.(pkl|pickle)$/i.test(e.name) || looksLikePickle(head, head.length === e.size)) {
     scan.pickleMembers.push(e.name)
     await scanPickleChunks(body(), scan, where)
     return

@@ -10,7 +10,8 @@ import type { Issue } from '../types.js'
  * member's data (what streaming readers walk, from offset 0). An archive built so the
  * two disagree shows scanners one set of files and a loader another. This module walks
  * the local headers sequentially, as a streaming reader would, ignoring CRCs and flag
- * bits (except bit 3, which moves the sizes behind the data), and compares.
+ * bits (except bit 3, which moves the sizes behind the data), and compares (flag bits
+ * that decide whether a member can be read included).
  *
  * Work is bounded: at most one 4 KiB window read per header (plus one descriptor probe
  * for bit-3 members), never member data as such; at most `maxMembers` headers.
@@ -176,6 +177,18 @@ async function descriptorLength(r: HeaderReader, at: number, cdStart: number): P
 const q = (s: string) => `"${truncate(s, 80)}"`
 
 /**
+ * Flag bits that decide whether, or where, a reader reads a member's data: encrypted (0),
+ * data descriptor (3), patched data (5), strong encryption (6), masked local header (13).
+ * No writer sets them differently in the two headers; a difference makes a reader that
+ * consults one (PyTorch's miniz and Python's zipfile: the central directory) and one that
+ * consults the other (streaming extractors) disagree on whether the member can be read.
+ */
+const READER_FLAGS = 0x0001 | 0x0008 | 0x0020 | 0x0040 | 0x2000
+const FLAG_NAMES: [number, string][] = [[0x0001, 'encrypted'], [0x0008, 'data descriptor'], [0x0020, 'patched data'], [0x0040, 'strong encryption'], [0x2000, 'masked local header']]
+const flagText = (f: number) => `0x${f.toString(16).padStart(4, '0')}`
+const flagMeaning = (bits: number) => FLAG_NAMES.filter(([b]) => bits & b).map(([, n]) => n).join(', ')
+
+/**
  * Walks the local file headers from offset 0 and compares them with the central
  * directory of `listing` (null when the directory is unreadable: then only the walk).
  */
@@ -234,6 +247,9 @@ export async function walkLocalHeaders(src: ByteSource, listing: ZipListing | nu
       details.push(`member ${q(cd.name)} at offset ${pos} is ${cd.compressedSize}/${cd.uncompressedSize} bytes (compressed/uncompressed) in the central directory but ${h.compressedSize}/${h.uncompressedSize} in its local header`)
     }
     if (cd && !cd.rawName.equals(h.rawName)) details.push(`the member at offset ${pos} is ${q(cd.name)} in the central directory but ${q(h.name)} in its local header`)
+    if (cd && (cd.flags ^ h.flags) & READER_FLAGS) {
+      details.push(`member ${q(cd.name)} at offset ${pos} has general-purpose flags ${flagText(cd.flags)} in the central directory but ${flagText(h.flags)} in its local header (${flagMeaning((cd.flags ^ h.flags) & READER_FLAGS)} differ)`)
+    }
     if (cd && cd.method !== h.method) {
       differs = true
       details.push(`member ${q(cd.name)} at offset ${pos} uses compression method ${cd.method} in the central directory but ${h.method} in its local header`)
@@ -261,7 +277,7 @@ export async function walkLocalHeaders(src: ByteSource, listing: ZipListing | nu
     const cdEnd = end.cdOffset + end.cdSize
     if (cdEnd < end.endStart) layout.push(`${end.endStart - cdEnd} bytes between the central directory and its end record belong to no member`)
     const nested = end.comment.includes(LFH_BYTES)
-    if (nested || (end.comment.length >= 4 && looksLikePickle(end.comment))) {
+    if (nested || (end.comment.length >= 4 && looksLikePickle(end.comment, true))) {
       layout.push(`the archive comment (${end.comment.length} bytes) holds ${nested ? 'a zip local file header' : 'a pickle'} (a polyglot payload)`)
     }
   }

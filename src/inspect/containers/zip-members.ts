@@ -1,11 +1,13 @@
 import { Readable } from 'node:stream'
 import { createInflateRaw } from 'node:zlib'
 import type { ByteSource } from '../../util/byte-source.js'
-import { checkMembers, isBomb, listZip, openMember, readMemberHead, ZIP_LIMITS, type ZipListing, type ZipMember } from '../formats/zip.js'
+import { checkMembers, isBomb, listZip, openMember, openMemberIgnoringFlags, readMemberHead, ZIP_LIMITS, type ZipListing, type ZipMember } from '../formats/zip.js'
 import { FormatError, truncate } from '../formats/common.js'
 import { inspectPickleStream, looksLikePickle } from '../pickle-result.js'
 import type { InspectResult, Issue } from '../types.js'
 import { findEndRecord, tampering, walkLocalHeaders, type LocalMember } from './zip-layout.js'
+import { checkTorchScriptCode, TORCHSCRIPT_CODE } from './torchscript-code.js'
+import { MAX_TOKENS } from '../../inventory/code/tokens.js'
 
 const MEMBER_HEAD = 4096
 
@@ -22,10 +24,13 @@ type Facts = Record<string, string | number | boolean>
 /**
  * Scans every pickle inside a zip, whatever its name: a member is a pickle if it is
  * called `*.pkl` or its bytes say so. Archive-level problems (traversal, bombs,
- * encryption, duplicates) come from formats/zip.ts; disagreements between the central
- * directory and the local file headers (hidden members, other names or sizes, data
+ * duplicates) come from formats/zip.ts; disagreements between the central directory
+ * and the local file headers (hidden members, other names, sizes or flags, data
  * outside any member) from zip-layout.ts, and members only a local-header reader sees
- * are scanned too.
+ * are scanned too. A member marked encrypted whose data is plain is read as a reader
+ * that ignores the flag would (the lie is a finding); really encrypted data fails
+ * closed. In torch archives, TorchScript code (`code/**.py`) is checked for calls
+ * outside TorchScript (torchscript-code.ts).
  */
 export async function scanZipPickles(src: ByteSource, opts: MemberScanOptions): Promise<InspectResult & { members: number; pickleMembers: string[] }> {
   let listing: ZipListing
@@ -34,22 +39,54 @@ export async function scanZipPickles(src: ByteSource, opts: MemberScanOptions): 
   } catch (err) {
     return unreadableDirectory(src, opts, err as FormatError)
   }
-  const issues: Issue[] = checkMembers(listing, opts.kind)
+  const issues: Issue[] = checkMembers(listing, opts.kind, true)
   const pickleMembers: string[] = []
   const facts: Facts = {}
+  const flagLies: string[] = []
+  const code = { bytes: 0, capped: false }
   try {
     const layout = await walkLocalHeaders(src, listing, opts.kind)
     issues.push(...layout.issues)
     for (const m of listing.members) {
-      if (m.name.endsWith('/') || m.encrypted || isBomb(m)) continue
-      if (opts.skip?.(m.name) && !m.name.endsWith('.pkl')) continue
-      let stream: Readable
+      if (m.name.endsWith('/')) continue
+      if (isBomb(m)) {
+        if (m.encrypted) issues.push(encryptedIssue(opts.kind, m))
+        continue
+      }
+      // Members skipped by name (torch storages) are still checked for an encryption flag that lies.
+      const skipped = (opts.skip?.(m.name) ?? false) && !m.name.endsWith('.pkl')
+      if (skipped && !m.encrypted) continue
+      // A member marked encrypted is read as a reader that ignores the flag would (see flaggedMember).
+      const open = m.encrypted ? openMemberIgnoringFlags : openMember
+      const isCode = !skipped && opts.framework === 'torch' && TORCHSCRIPT_CODE.test(m.name)
+      let head: Buffer
       try {
-        const isPickle = m.name.endsWith('.pkl') || looksLikePickle(await readMemberHead(listing.zip, m, MEMBER_HEAD))
-        if (!isPickle) continue
-        stream = await openMember(listing.zip, m)
+        head = await readMemberHead(listing.zip, m, isCode ? codeRoom(code) + 1 : MEMBER_HEAD, open)
       } catch (err) {
         // e.g. a central directory entry that points at no local header: that member cannot be opened.
+        issues.push(
+          m.encrypted
+            ? encryptedIssue(opts.kind, m)
+            : { rule: 'unparseable-artifact', severity: 'error', message: `${opts.kind}: member "${truncate(m.name, 120)}" cannot be opened (${truncate((err as Error).message, 120)}).`, fix: 'Re-create the archive with a standard zip tool.' }
+        )
+        continue
+      }
+      if (m.encrypted) {
+        const lie = flaggedMember(m)
+        if (!lie) {
+          issues.push(encryptedIssue(opts.kind, m))
+          continue
+        }
+        flagLies.push(lie)
+      }
+      if (skipped) continue
+      if (isCode) scanCode(opts.kind, m.name, head, code, issues)
+      const isPickle = m.name.endsWith('.pkl') || looksLikePickle(head.subarray(0, MEMBER_HEAD), head.length < MEMBER_HEAD)
+      if (!isPickle) continue
+      let stream: Readable
+      try {
+        stream = await open(listing.zip, m)
+      } catch (err) {
         issues.push({ rule: 'unparseable-artifact', severity: 'error', message: `${opts.kind}: member "${truncate(m.name, 120)}" cannot be opened (${truncate((err as Error).message, 120)}).`, fix: 'Re-create the archive with a standard zip tool.' })
         continue
       }
@@ -61,6 +98,15 @@ export async function scanZipPickles(src: ByteSource, opts: MemberScanOptions): 
       } finally {
         stream.destroy()
       }
+    }
+    if (flagLies.length > 0) issues.push(flagLieIssue(opts.kind, flagLies))
+    if (code.capped) {
+      issues.push({
+        rule: 'scan-incomplete',
+        severity: 'error',
+        message: `${opts.kind}: its TorchScript code is too large to check in full (over ${CODE_LIMITS.memberBytes} bytes or ${MAX_TOKENS} tokens in one member, or ${CODE_LIMITS.totalBytes} bytes in all); the code past that was not checked for calls outside TorchScript.`,
+        fix: 'Re-export the model from trusted source code; TorchScript code of this size is unusual.'
+      })
     }
     const byOffset = new Map(listing.members.map((m) => [m.offset, m]))
     for (const l of layout.locals) {
@@ -123,7 +169,7 @@ async function scanLocal(src: ByteSource, l: LocalMember, where: string, opts: M
   } finally {
     probe.destroy()
   }
-  if (!l.name.endsWith('.pkl') && !looksLikePickle(head)) return false
+  if (!l.name.endsWith('.pkl') && !looksLikePickle(head, head.length < MEMBER_HEAD)) return false
   const stream = open()
   try {
     const r = await inspectPickleStream(capped(stream, ZIP_LIMITS.bombBytes), { ...(opts.framework ? { framework: opts.framework } : {}) }, where)
@@ -135,6 +181,55 @@ async function scanLocal(src: ByteSource, l: LocalMember, where: string, opts: M
     stream.destroy()
   }
   return true
+}
+
+/** TorchScript code read to check for calls outside TorchScript: per member and per archive. */
+const CODE_LIMITS = { memberBytes: 8 * 1024 * 1024, totalBytes: 64 * 1024 * 1024 }
+
+function codeRoom(code: { bytes: number }): number {
+  return Math.max(0, Math.min(CODE_LIMITS.memberBytes, CODE_LIMITS.totalBytes - code.bytes))
+}
+
+/** Checks one TorchScript code member (`head` holds up to the room left, plus one byte that says there is more). */
+function scanCode(kind: string, name: string, head: Buffer, code: { bytes: number; capped: boolean }, issues: Issue[]): void {
+  const room = codeRoom(code)
+  if (head.length > room) code.capped = true
+  const text = head.subarray(0, room)
+  code.bytes += text.length
+  const { issue, truncated } = checkTorchScriptCode(kind, name, text.toString('utf8'))
+  if (truncated) code.capped = true
+  if (issue) issues.push(issue)
+}
+
+/**
+ * Whether a member the central directory marks encrypted holds plain data, as a reader that
+ * ignores the flag would read it: stored with equal compressed and uncompressed sizes (traditional
+ * encryption adds a 12-byte header, strong encryption its own), or deflated data that inflated.
+ * Returns how it shows, or null when the data is really encrypted.
+ */
+function flaggedMember(m: ZipMember): string | null {
+  const flags = `flags 0x${m.flags.toString(16).padStart(4, '0')}`
+  if (m.method === 0) return m.compressedSize === m.uncompressedSize ? `"${truncate(m.name, 80)}" (${flags}, stored with equal compressed and uncompressed sizes: no encryption header)` : null
+  return `"${truncate(m.name, 80)}" (${flags}, deflated data that inflates as it is)`
+}
+
+function encryptedIssue(kind: string, m: ZipMember): Issue {
+  return {
+    rule: 'scan-incomplete',
+    severity: 'error',
+    message: `${kind} member "${truncate(m.name, 120)}" is encrypted and cannot be scanned.`,
+    fix: 'Commit the archive unencrypted so it can be inspected.'
+  }
+}
+
+function flagLieIssue(kind: string, lies: string[]): Issue {
+  const listed = lies.slice(0, 8).join('; ') + (lies.length > 8 ? `; and ${lies.length - 8} more` : '')
+  return {
+    rule: 'unsafe-serialization',
+    severity: 'error',
+    message: `${kind}: members marked encrypted hold unencrypted data: ${listed}. Readers that honour the flag (PyTorch, Python's zipfile, most scanners) refuse or skip them while readers that ignore it read them, which is how a payload is hidden from scanners; ModelGate scanned the data as those readers see it.`,
+    fix: 'Do not load this archive. Rebuild it with a standard tool from trusted sources: a member that is not encrypted must not carry the encryption flag.'
+  }
 }
 
 async function readHead(stream: AsyncIterable<Buffer>, max: number): Promise<Buffer> {

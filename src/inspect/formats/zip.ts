@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream'
+import { createInflateRaw } from 'node:zlib'
 import yauzl from 'yauzl'
 import type { ByteSource } from '../../util/byte-source.js'
 import type { Issue } from '../types.js'
@@ -12,8 +13,21 @@ export const ZIP_LIMITS = {
   bombRatio: 1000
 }
 
-/** yauzl reads through the ByteSource: central directory via read(), members via stream(). */
+/** General-purpose flag bits that mark a member's data encrypted: traditional (bit 0) and strong (bit 6). */
+export const ENCRYPTED_FLAGS = 0x0001 | 0x0040
+const CDH = 0x02014b50
+const CDH_BYTES = 46
+const STRONG_ENCRYPTION = 0x0040
+
+/**
+ * yauzl reads through the ByteSource: central directory via read(), members via stream().
+ * yauzl gives up on the whole archive when one entry sets bit 6 (strong encryption), where
+ * PyTorch's miniz and Python's zipfile refuse only that member; so the bit is masked in the
+ * copy of each central directory record yauzl reads, and the record's real flags are kept
+ * for the listing (`cdFlags`: those of the record read last).
+ */
 class SourceReader extends yauzl.RandomAccessReader {
+  cdFlags = 0
   constructor(private readonly src: ByteSource) {
     super()
   }
@@ -25,6 +39,10 @@ class SourceReader extends yauzl.RandomAccessReader {
       (b) => {
         if (b.length < length) return callback(new Error(`short read at ${position}`))
         b.copy(buffer, offset)
+        if (length === CDH_BYTES && buffer.readUInt32LE(offset) === CDH) {
+          this.cdFlags = buffer.readUInt16LE(offset + 8)
+          buffer.writeUInt16LE(this.cdFlags & ~STRONG_ENCRYPTION, offset + 8)
+        }
         callback(null)
       },
       (err: unknown) => callback(err instanceof Error ? err : new Error(String(err)))
@@ -38,6 +56,7 @@ export interface ZipMember {
   rawName: Buffer
   compressedSize: number
   uncompressedSize: number
+  /** The central directory marks its data encrypted (ENCRYPTED_FLAGS): PyTorch and Python's zipfile refuse to read it. */
   encrypted: boolean
   /** Offset of the member's local file header, as the central directory says. */
   offset: number
@@ -61,10 +80,11 @@ const FIX_ZIP = 'Re-create the archive with a standard zip tool (or numpy.savez 
  */
 export async function listZip(src: ByteSource, maxMembers = ZIP_LIMITS.maxMembers): Promise<ZipListing> {
   let zip: yauzl.ZipFile
+  const reader = new SourceReader(src)
   try {
     zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
       yauzl.fromRandomAccessReader(
-        new SourceReader(src),
+        reader,
         src.size,
         { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: false },
         (err, z) => (err ? reject(err) : resolve(z))
@@ -82,15 +102,17 @@ export async function listZip(src: ByteSource, maxMembers = ZIP_LIMITS.maxMember
       zip.on('entry', (entry: yauzl.Entry) => {
         const raw = entry.fileName as unknown as Buffer
         const name = Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw)
+        // yauzl emits an entry right after reading its record: the reader's last flags are its own.
+        const flags = reader.cdFlags
         members.push({
           name,
           rawName: Buffer.isBuffer(raw) ? raw : Buffer.from(name, 'utf8'),
           compressedSize: entry.compressedSize,
           uncompressedSize: entry.uncompressedSize,
-          encrypted: (entry.generalPurposeBitFlag & 1) !== 0,
+          encrypted: (flags & ENCRYPTED_FLAGS) !== 0,
           offset: entry.relativeOffsetOfLocalHeader,
           method: entry.compressionMethod,
-          flags: entry.generalPurposeBitFlag,
+          flags,
           entry
         })
         if (members.length >= maxMembers && zip.entriesRead < zip.entryCount) {
@@ -114,8 +136,11 @@ export function isBomb(m: ZipMember): boolean {
   return m.uncompressedSize > ZIP_LIMITS.bombBytes && m.uncompressedSize > m.compressedSize * ZIP_LIMITS.bombRatio
 }
 
-/** Archive-level checks shared by every zip-based format. */
-export function checkMembers(listing: ZipListing, kind: string): Issue[] {
+/**
+ * Archive-level checks shared by every zip-based format. `readsEncrypted`: the caller reads
+ * members marked encrypted itself (and reports those it cannot), so they are not reported here.
+ */
+export function checkMembers(listing: ZipListing, kind: string, readsEncrypted = false): Issue[] {
   const out: Issue[] = []
   const seen = new Set<string>()
   const dups = new Set<string>()
@@ -143,7 +168,7 @@ export function checkMembers(listing: ZipListing, kind: string): Issue[] {
         )
       )
     }
-    if (m.encrypted) {
+    if (m.encrypted && !readsEncrypted) {
       out.push(
         issue(
           'scan-incomplete',
@@ -184,9 +209,23 @@ export async function openMember(zip: yauzl.ZipFile, m: ZipMember): Promise<Read
   )
 }
 
+/**
+ * A member's data as a reader that ignores the encryption flags sees it (yauzl refuses a member
+ * marked encrypted): stored bytes as they are, deflated ones inflated. Ciphertext comes out as
+ * garbage, or as an inflate error.
+ */
+export async function openMemberIgnoringFlags(zip: yauzl.ZipFile, m: ZipMember): Promise<Readable> {
+  if (m.method !== 0 && m.method !== 8) throw new Error(`compression method ${m.method} is not stored or deflate`)
+  const raw = await new Promise<Readable>((resolve, reject) => zip.openReadStream(m.entry, { decodeFileData: false }, (err, stream) => (err ? reject(err) : resolve(stream))))
+  if (m.method === 0) return raw
+  const inflater = createInflateRaw()
+  raw.on('error', (err) => inflater.destroy(err))
+  return raw.pipe(inflater)
+}
+
 /** Reads at most maxBytes of a member's decompressed content, then stops the inflater. */
-export async function readMemberHead(zip: yauzl.ZipFile, m: ZipMember, maxBytes: number): Promise<Buffer> {
-  const stream = await openMember(zip, m)
+export async function readMemberHead(zip: yauzl.ZipFile, m: ZipMember, maxBytes: number, open: typeof openMember = openMember): Promise<Buffer> {
+  const stream = await open(zip, m)
   const parts: Buffer[] = []
   let n = 0
   try {
