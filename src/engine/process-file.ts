@@ -90,7 +90,9 @@ async function analyse(candidate: Candidate, src: OpenedSource, env: FileEnv): P
     issues.push(...deep.issues)
     card = deep.card
     stages = deep.stages
-    dependencies = await compareWithBase(candidate, inspector, deep, facts, env)
+    // Weights and data declare no dependencies: their base side is read only for its digest (below).
+    const weights = (id.kind === 'model' || id.kind === 'dataset') && (deep.dependencies ?? []).length === 0
+    dependencies = weights ? [] : await compareWithBase(candidate, inspector, deep, facts, env)
   }
   const artifact: Artifact = {
     path: candidate.path,
@@ -116,14 +118,16 @@ async function analyse(candidate: Candidate, src: OpenedSource, env: FileEnv): P
 
 /** The digest of the base side (an LFS pointer's oid, never its blob), so a replaced model shows old → new. */
 async function baseDigest(candidate: Candidate): Promise<Artifact['previous'] | null> {
-  const base = await candidate.openBase!()
+  // The head side was scanned in full; a base side that cannot be read only loses the old → new display.
+  let base: Awaited<ReturnType<NonNullable<Candidate['openBase']>>> | null = null
   try {
+    base = await candidate.openBase!()
     const { sha256, size } = await lfsOidOrSha256(base)
     return { sha256, size }
   } catch {
     return null
   } finally {
-    await base.close()
+    await base?.close()
   }
 }
 
