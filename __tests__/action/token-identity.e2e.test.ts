@@ -69,3 +69,17 @@ test('a personal access token: two runs, one sticky comment edited in place, no 
   ])
   for (const r of [r1, r2, r3]) expect(commands(r.stdout, 'warning')).toEqual([])
 })
+
+test('a personal access token and check-run left on: GitHub refuses the check run, and the warning says why no permission helps', async () => {
+  world = await pullRequestWorld(BASE, { 'models/evil.pkl': proto0System() })
+  gh = await startFakeGitHub({ seed: { ...world.seed, token: PAT, actor: OCTOCAT } })
+  const r = await runAction({ apiUrl: gh.url, workspace: world.workspace, eventName: 'pull_request', eventPath: world.eventPath, sha: world.head, ref: 'refs/pull/2/merge', token: PAT, inputs: { review: 'false' } })
+  expect(r.code).toBe(1)
+  expect(gh.operations()).toEqual(['pulls/get', 'pulls/list-files', 'users/get-authenticated', 'issues/list-comments', 'issues/create-comment', 'checks/create'])
+  expect(gh.requests.at(-1)?.status).toBe(403)
+  expect(commands(r.stdout, 'warning')).toEqual([
+    '::warning::ModelGate could not create the check run: only GitHub Apps and GITHUB_TOKEN can create check runs, and this token belongs to octocat. The findings are annotated through the log and the exit code still gates; set check-run: false to skip the attempt, or pass GITHUB_TOKEN.'
+  ])
+  // without a check run the findings still reach the PR as workflow annotations
+  expect(commands(r.stdout, 'error').map((c) => c.slice(0, c.indexOf('::', 2) + 2))).toEqual(['::error::', '::error title=ModelGate unsafe-serialization,file=models/evil.pkl::'])
+})

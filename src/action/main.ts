@@ -62,10 +62,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
   // 3–4. the pull request conversation
   const pr = ctx.pullRequest
+  // our own comments are the token's: a personal access token writes as its user, not as a bot
+  let author: Promise<IsOurs> | undefined
   if (client && pr && files) {
     const target = { ...ctx.repo, number: pr.number }
-    // our own comments are the token's: a personal access token writes as its user, not as a bot
-    let author: Promise<IsOurs> | undefined
     const ours = () => (author ??= tokenAuthor(client))
     if (inputs.comment !== 'never') {
       await ladder.step('post the PR comment', 'pull-requests', async () =>
@@ -81,6 +81,15 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let checked = false
   if (client && inputs.checkRun && headSha) {
     checked = await ladder.step('create the check run', 'checks', () => publishCheckRun(client, ctx.repo, headSha, report, runUrl))
+    // GitHub writes check runs only for apps: no permission helps a person's token
+    const who = !checked && ladder.isDenied('checks') ? await (author ?? tokenAuthor(client)).catch(() => null) : null
+    if (who?.user) {
+      ladder.explain(
+        'checks',
+        `ModelGate could not create the check run: only GitHub Apps and GITHUB_TOKEN can create check runs, and this token belongs to ${who.user}. ` +
+          'The findings are annotated through the log and the exit code still gates; set check-run: false to skip the attempt, or pass GITHUB_TOKEN.'
+      )
+    }
   }
   if (!checked) emitWorkflowAnnotations(report.findings)
 

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { cardKind, readFrontMatter } from '../identify/front-matter.js'
+import { cardKind, readFrontMatter, type FrontMatter } from '../identify/front-matter.js'
 import { inDataFolder } from '../identify/by-name.js'
 import { normalizeLicense } from './normalize.js'
 import { shown } from './display.js'
@@ -47,7 +47,7 @@ export function cardLicense(relPath: string, text: string): CardLicense | null {
   return {
     path: relPath,
     kind: kind === 'dataset-card' ? 'dataset' : 'model',
-    line: (nameOnly ? null : keyLine(text, 'license')) ?? keyLine(text, 'license_name'),
+    line: (nameOnly ? null : keyLine(fm, 'license')) ?? keyLine(fm, 'license_name'),
     declared: !license ? null : nameOnly ? `license_name: ${shown(String(meta.license_name).trim().replace(/`/g, "'"), 180)}` : declaredText(meta.license, meta.license_name),
     license
   }
@@ -64,12 +64,9 @@ function declaredText(license: unknown, name: unknown): string {
   return shown(withName.replace(/`/g, "'"), 200)
 }
 
-/** 1-based line of a top-level key in the front matter (the opening `---` is line 1). */
-function keyLine(text: string, key: string): number | null {
-  const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n')
-  for (let i = 1; i < lines.length; i++) {
-    if (lines[i] === '---') break
-    if (new RegExp(`^['"]?${key}['"]?\\s*:`).test(lines[i]!)) return i + 1
-  }
-  return null
+/** 1-based line of a top-level key in the card (null when it is not written as one, e.g. merged in by `<<`). */
+function keyLine(fm: FrontMatter, key: string): number | null {
+  const lines = (fm.yaml ?? '').split('\n')
+  const at = lines.findIndex((l) => new RegExp(`^['"]?${key}['"]?\\s*:`).test(l))
+  return at < 0 ? null : at + (fm.firstLine ?? 1)
 }

@@ -35,6 +35,13 @@ export class Ladder {
     }
   }
 
+  /** Replaces the "grant this permission" advice for a refusal that no permission fixes. */
+  explain(permission: Permission, message: string): void {
+    if (!this.denied.has(permission)) return
+    this.denied.delete(permission)
+    this.log.warning(message)
+  }
+
   isDenied(permission: Permission): boolean {
     return this.denied.has(permission)
   }

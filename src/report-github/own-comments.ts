@@ -7,8 +7,11 @@ export interface Author {
   type?: string
 }
 
-/** Whether a comment was written with this token, so it is ours to edit or delete (a person can paste our marker). */
-export type IsOurs = (author: Author | null | undefined) => boolean
+/**
+ * Whether a comment was written with this token, so it is ours to edit or delete (a person can paste our
+ * marker). `user` is the account behind a person's token (absent for bot tokens).
+ */
+export type IsOurs = ((author: Author | null | undefined) => boolean) & { user?: string }
 
 /** GITHUB_TOKEN and GitHub App installation tokens write as a bot. */
 export const BY_BOT: IsOurs = (a) => a?.type === 'Bot'
@@ -22,7 +25,7 @@ export async function tokenAuthor(client: GitHubClient): Promise<IsOurs> {
   try {
     const { data } = await client.rest.users.getAuthenticated()
     const login = data.login
-    return (a) => a?.login === login
+    return Object.assign((a: Author | null | undefined) => a?.login === login, { user: login })
   } catch (err) {
     if (describeFailure(err).forbidden) return BY_BOT
     throw err

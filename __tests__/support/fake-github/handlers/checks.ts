@@ -26,6 +26,8 @@ function applyStatus(ctx: Ctx, r: CheckRunRecord): void {
 export function createCheckRun(ctx: Ctx): Reply {
   const b = ctx.body
   const s = ctx.state
+  // Only GitHub Apps (GITHUB_TOKEN included) write check runs; a person's token is refused.
+  if (s.actor.type !== 'Bot') throw new GitHubError(403, errorBody('You must authenticate via a GitHub App.', ctx.op.docsUrl, 403), false)
   const sha = String(b.head_sha)
   if (!s.knowsCommit(sha)) throw new GitHubError(422, errorBody(`No commit found for SHA: ${sha}`, ctx.op.docsUrl, 422), true)
   const r: CheckRunRecord = {
