@@ -91,9 +91,24 @@ export const ALLOW_EXACT = new Set([
 export const CLASS_MODULES = [
   'sklearn.', 'torch.nn.modules.', 'torch.nn.utils.', 'torch.nn.intrinsic.', 'torch.nn.quantized.', 'torch.nn.qat.',
   'torch.optim.', 'torch.distributions.', 'torch.ao.nn.', 'torch.ao.quantization.', 'xgboost.', 'lightgbm.', 'catboost.',
-  'scipy.sparse.', 'scipy.stats.', 'transformers.', 'tokenizers.', 'timm.models.', 'timm.layers.', 'timm.data.transforms.', 'torchvision.models.',
+  'scipy.sparse.', 'scipy.stats.', 'tokenizers.', 'timm.models.', 'timm.layers.', 'timm.data.transforms.', 'torchvision.models.',
   'torchvision.ops.', 'torchvision.transforms.'
 ]
+
+/**
+ * transformers modules whose classes real pickles hold (torch.save(model), training_args.bin,
+ * pickled tokenizers and processors): models, layers and configs (`models.<arch>.modeling_*`,
+ * `configuration_*`, the pre-4.0 flat `transformers.modeling_bert`), tokenizers, processors,
+ * activations, generation and quantization configs, training arguments and their enums. Not the
+ * whole package: retrieval indexes, agents and tools load files and run remote code when
+ * constructed. Pickles name a class by its defining module, never by a top-level re-export, so
+ * `transformers.X` is not vetted (and a denied name stays denied through it: deny-list.ts).
+ */
+export const TRANSFORMERS_CLASS_MODULE = new RegExp(
+  '^transformers\\.(?:(?:models\\.(?:\\w+\\.)*)?(?:modeling|configuration|tokenization|image_processing|feature_extraction|processing|video_processing)_\\w+' +
+    '|activations|pytorch_utils|cache_utils|optimization|image_utils|debug_utils|training_args(?:_\\w+)?|trainer_utils|file_utils' +
+    '|utils\\.generic|utils\\.quantization_config|generation(?:\\.\\w+)*|quantizers(?:\\.\\w+)*|data\\.data_collator)$'
+)
 
 /** Class names that say the class does I/O, networking or concurrency: never allowed by a module rule. */
 export const CLASS_IO =

@@ -33,6 +33,11 @@ export const DENY_MODULES = new Map<string, string>(Object.entries({
   platform: 'runs commands (platform.popen)', _aix_support: 'runs commands', _osx_support: 'runs commands',
   uuid: 'private helpers run commands', ast: 'parses code for execution', inspect: 'code introspection',
   dis: 'code objects', gc: 'reaches every live object', weakref: 'reaches live objects',
+  _imp: 'loads native extension modules', _frozen_importlib: 'the import system (imports arbitrary modules)',
+  _frozen_importlib_external: 'the import system (loads modules from files)', _pyio: 'opens files (pure-Python io)',
+  _sitebuiltins: 'help() and license() objects run the pydoc pager and read files',
+  unittest: 'imports modules by dotted name (mock._importer, patch) and runs tests (main)',
+  hydra: 'instantiates and calls any object a config names (hydra.utils.instantiate)',
   pickle: 'loads nested pickles', _pickle: 'loads nested pickles', pickletools: 'pickle internals',
   dill: 'serialises code', cloudpickle: 'serialises code', shelve: 'loads pickles from files',
   dbm: 'opens files', sqlite3: 'opens databases', tarfile: 'extracts files', zipfile: 'extracts files', readline: 'terminal access', rlcompleter: 'evaluates expressions', cmd: 'runs commands',
@@ -50,6 +55,8 @@ export const DENY_MODULES = new Map<string, string>(Object.entries({
   'torch.utils.collect_env': 'runs commands', 'torch.utils._config_module': 'evaluates config code',
   'torch.utils.data.datapipes': 'decoders unpickle data', 'torch.distributed': 'network rendezvous / RPC',
   'torch.fx.experimental.symbolic_shapes': 'evaluates guard expressions', 'torch.package': 'imports packaged code',
+  // reduce_graph_module, _forward_from_src, _exec_with_source: GraphModule's unpickle path exec()s the code string the pickle carries
+  'torch.fx.graph_module': 'executes Python source carried in the file (GraphModule code is exec()ed when unpickled)',
   'torch.utils.cpp_extension': 'compiles and loads native code', 'torch.testing': 'test helpers',
   'torch.multiprocessing': 'spawns processes', 'torch._C._jit': 'TorchScript internals',
   'pandas.io': 'reads files/URLs (read_pickle unpickles)', 'sklearn.datasets': 'downloads/reads files',
@@ -70,6 +77,11 @@ export const DENY_MODULES = new Map<string, string>(Object.entries({
   'transformers.models.auto': 'Auto classes resolve, download and load models, including remote code',
   'transformers.dynamic_module_utils': 'downloads and imports model code from the Hub', 'transformers.utils.hub': 'downloads files from the Hub',
   'transformers.hf_api': 'Hub API access', 'transformers.agents': 'runs generated Python code', 'transformers.tools': 'loads and runs remote tools',
+  'transformers.models.rag': 'RAG retrieval: indexes download passages and unpickle them (LegacyIndex, CVE-2023-6730) or run dataset loading scripts (CanonicalHFIndex calls load_dataset)',
+  'transformers.models.realm.retrieval_realm': 'REALM retrieval: loads block records with numpy.load(allow_pickle=True)',
+  'transformers.models.deprecated.realm.retrieval_realm': 'REALM retrieval: loads block records with numpy.load(allow_pickle=True)',
+  'transformers.models.transfo_xl.tokenization_transfo_xl': 'TransfoXLTokenizer/TransfoXLCorpus unpickle their vocabulary and corpus files (CVE-2023-7018)',
+  'transformers.models.deprecated.transfo_xl.tokenization_transfo_xl': 'TransfoXLTokenizer/TransfoXLCorpus unpickle their vocabulary and corpus files (CVE-2023-7018)',
   'transformers.trainer': 'sets up training, output directories and reporting integrations',
   'transformers.trainer_callback': 'training callbacks (reporting integrations)', 'transformers.integrations': 'experiment-tracking and network integrations',
   'transformers.commands': 'command-line tools', 'transformers.testing_utils': 'test helpers run subprocesses',
@@ -101,7 +113,7 @@ export const DENY_EXACT = new Map<string, string>(Object.entries({
   'torch.compile': 'compiles and runs code', 'torch._C._load_for_lite_interpreter': 'loads TorchScript code',
   'numpy.load': 'numpy.load can unpickle (allow_pickle)', 'numpy.fromfile': 'reads files', 'numpy.loadtxt': 'reads files',
   'numpy.genfromtxt': 'reads files', 'numpy.memmap': 'maps files', 'numpy.save': 'writes files', 'numpy.savez': 'writes files',
-  'joblib.load': 'unpickles nested data', 'joblib.numpy_pickle.load': 'unpickles nested data', 'joblib.dump': 'writes files',
+  'joblib.load': 'unpickles nested data', '_functools.reduce': 'calls a callable repeatedly', 'joblib.numpy_pickle.load': 'unpickles nested data', 'joblib.dump': 'writes files',
   'pandas.read_pickle': 'unpickles nested data', 'pandas.read_csv': 'reads files/URLs', 'pandas.eval': 'evaluates expressions',
   'logging.FileHandler': 'writes files', 'logging.config': 'configuration can import and call anything',
   'logging.handlers': 'files, sockets, SMTP', 'functools.reduce': 'calls a callable repeatedly',
@@ -144,8 +156,26 @@ export const DENY_NAMES = new Set([
   'marshal', 'pickle', '_pickle', 'cPickle', 'dill', 'shutil', 'webbrowser', 'pdb', 'CodeType', 'FunctionType',
   'deactivate_safe_ml_environment', 'remove_hook',
   'download', 'fetch', 'from_pretrained', 'from_single_file', 'push_to_hub', 'get_file', 'pipeline', 'load_url',
-  'hf_hub_download', 'snapshot_download', 'cached_download', 'cached_path', 'from_file'
+  'hf_hub_download', 'snapshot_download', 'cached_download', 'cached_path', 'from_file',
+  // import a module or object by dotted name (unittest.mock / mock backport, werkzeug, kombu)
+  '_importer', '_dot_lookup', 'import_string', 'symbol_by_name'
 ])
+
+/**
+ * Private names stdlib modules bind to a denied module (`import sys as _sys` in collections and
+ * threading, `import os as _os` in tempfile and random): an attribute walk through one
+ * (`collections._sys.breakpointhook`) reaches that module as surely as `sys.breakpointhook`.
+ * Explicit names only: `_io`, `_socket`, `_pickle`, `_posixsubprocess` are real module names
+ * already in DENY_MODULES, and a leading underscore alone (`_types`, `_code`, `_test`) is too
+ * common in private helper names to mean a module.
+ */
+export const MODULE_ALIASES = new Map<string, [module: string, why: string]>(Object.entries({
+  _sys: ['sys', 'interpreter internals: sys.modules, breakpointhook, settrace'], _os: ['os', 'runs shell commands and touches files'],
+  _shutil: ['shutil', 'copies/deletes files'], _importlib: ['importlib', 'imports arbitrary modules'],
+  _builtins: ['builtins', 'eval, exec, __import__, getattr'],
+  // Python 2's Windows process backend (`subprocess._subprocess`); every module's own `__builtins__`
+  _subprocess: ['subprocess', 'runs programs'], __builtins__: ['builtins', 'eval, exec, __import__, getattr']
+}))
 
 /**
  * Name components by shape: loaders, downloaders and writers (`read_pickle`,
@@ -159,7 +189,11 @@ export const DENY_NAME_PATTERNS: [RegExp, string][] = [
 /** Classes of packages that build models from names (and pull code from the Hub to do it). */
 export const PACKAGE_CLASS_DENY: [RegExp, RegExp, string][] = [
   [/^(transformers|diffusers|peft)(\.|$)/, /^Auto[A-Z]/, 'Auto classes resolve, download and load models, including remote code'],
-  [/^(transformers|diffusers)(\.|$)/, /Pipeline$/, 'pipelines download and load models (and run remote code with trust_remote_code)']
+  [/^(transformers|diffusers)(\.|$)/, /Pipeline$/, 'pipelines download and load models (and run remote code with trust_remote_code)'],
+  // by name as well as by module, because transformers re-exports them at the top level (`transformers.ToolCollection`)
+  [/^transformers(\.|$)/, /^(TF)?Rag[A-Z]|Index$|Retriever$/, 'RAG/REALM retrieval: indexes and retrievers download indexes and passages and unpickle them (LegacyIndex, CVE-2023-6730) or run dataset loading scripts (CanonicalHFIndex)'],
+  [/^transformers(\.|$)/, /^TransfoXL(Tokenizer|Corpus)$/, 'unpickles its vocabulary or corpus file when constructed (pretrained_vocab_file, CVE-2023-7018)'],
+  [/^transformers(\.|$)/, /^(Agent|Tool)|(Agent|Tool|Engine|Interpreter)$/, 'agents and tools (transformers.agents, transformers.tools) download tools from the Hub and run generated Python code']
 ]
 
 /** Module components that betray a gadget anywhere in a module path. */

@@ -5,11 +5,12 @@
  * loader and scanner-tampering gadgets into `dangerous`. Every dotted component of
  * the module (and its parent modules) and of the name is matched, because
  * `GLOBAL pathlib os.system` (a getattr chain under protocol ≥ 4) reaches os.system
- * as surely as `GLOBAL os system` does. Python 2 names are judged by the Python 3
+ * as surely as `GLOBAL os system` does; a private alias of a denied module (`_sys`,
+ * `_os`: deny-list.ts MODULE_ALIASES) counts as that module. Python 2 names are judged by the Python 3
  * name the unpickler imports instead (py2-names.ts).
  */
-import { ALLOW_ANY_PREFIXES, ALLOW_EXACT, CLASS_IO, CLASS_MODULES, PANDAS_CLASSES } from './allow-list.js'
-import { DENY_EXACT, DENY_MODULE_COMPONENTS, DENY_MODULES, DENY_NAME_PATTERNS, DENY_NAMES, PACKAGE_CLASS_DENY } from './deny-list.js'
+import { ALLOW_ANY_PREFIXES, ALLOW_EXACT, CLASS_IO, CLASS_MODULES, PANDAS_CLASSES, TRANSFORMERS_CLASS_MODULE } from './allow-list.js'
+import { DENY_EXACT, DENY_MODULE_COMPONENTS, DENY_MODULES, DENY_NAME_PATTERNS, DENY_NAMES, MODULE_ALIASES, PACKAGE_CLASS_DENY } from './deny-list.js'
 import { python3Name } from './py2-names.js'
 
 export type GlobalVerdict = 'allowed' | 'unknown' | 'dangerous'
@@ -34,6 +35,12 @@ function parents(module: string): string[] {
 /** sklearn < 0.23 vendored joblib: its modules do what joblib's do. */
 const unvendor = (module: string): string => module.replace(/^sklearn\.externals\.joblib(?=\.|$)/, 'joblib')
 
+/** `_sys`, `_os`, ...: a private binding of a denied module, so walking through it enters that module. */
+function aliasOf(part: string): string | undefined {
+  const alias = MODULE_ALIASES.get(part)
+  return alias && `is the ${alias[0]} module under another name (${alias[1]})`
+}
+
 function denied(module: string, name: string): string | undefined {
   const full = `${module}.${name}`
   for (const [k, why] of DENY_EXACT) if (full === k || full.startsWith(k + '.')) return why
@@ -49,9 +56,13 @@ function denied(module: string, name: string): string | undefined {
   // the top-level module was checked above; deeper components betray re-exported gadgets (`torch._utils.builtins`)
   for (const part of module.split('.').slice(1)) {
     if (DENY_MODULE_COMPONENTS.has(part)) return `module path component "${part}"`
+    const alias = aliasOf(part)
+    if (alias) return `module path component "${part}" ${alias}`
   }
   const names = name.split('.')
   for (const part of names) {
+    const alias = aliasOf(part)
+    if (alias) return `name component "${part}" ${alias}`
     if (DENY_NAMES.has(part)) return `name component "${part}" is a code-execution, file, network or loader gadget`
     for (const [re, why] of DENY_NAME_PATTERNS) if (re.test(part)) return `name component "${part}" ${why}`
     if (DUNDER.test(part)) return `"${part}" walks Python object internals`
@@ -73,7 +84,8 @@ export function isMainGlobal(module: string): boolean {
 /** A class the allowlist's class rules vet: model-part module trees, pandas data types, numpy dtypes, sparse matrices. */
 function allowedClass(module: string, name: string): boolean {
   if (name.includes('.')) return false
-  if (/^[A-Z]/.test(name) && !CLASS_IO.test(name) && CLASS_MODULES.some((p) => module.startsWith(p) || module + '.' === p)) return true
+  const vetted = CLASS_MODULES.some((p) => module.startsWith(p) || module + '.' === p) || TRANSFORMERS_CLASS_MODULE.test(module)
+  if (/^[A-Z]/.test(name) && !CLASS_IO.test(name) && vetted) return true
   if (PYX_UNPICKLE.test(name) && CLASS_MODULES.some((p) => module.startsWith(p))) return true
   if ((module === 'pandas' || module.startsWith('pandas.core.') || module.startsWith('pandas._libs.')) && PANDAS_CLASSES.has(name)) return true
   if (module === 'numpy.dtypes' && /^[A-Z]\w*DType$/.test(name)) return true
