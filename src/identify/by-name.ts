@@ -94,6 +94,14 @@ export function signatureFormat(relPath: string): string | null {
   return null
 }
 
+/** Names with no extension, or one that says only "model data" (or pickle): weights are often saved so. */
+const OPAQUE_NAME = /^[^.]+$|\.(bin|model|dat|data|weights|ckpt|pth?|pkl|pickle|mdl|sav)$/i
+
+/** Whether a file name says nothing about its content, or promises a pickle (`model.bin`, `last.ckpt`, `storages`). */
+export function isOpaqueName(relPath: string): boolean {
+  return OPAQUE_NAME.test(path.posix.basename(relPath))
+}
+
 /** `model.pth.tar` and friends: the hint of the innermost meaningful extension. */
 export function hintFor(relPath: string): NameHint | null {
   const base = path.posix.basename(relPath).toLowerCase()

@@ -2,14 +2,17 @@ import path from 'node:path'
 import type { ArtifactKind, LfsPointer } from '../types.js'
 import type { Issue } from '../inspect/types.js'
 import type { ByteSource } from '../util/byte-source.js'
-import { hintFor, inDataFolder, manifestFormat, signatureFormat, type NameHint } from './by-name.js'
+import { hintFor, inDataFolder, isOpaqueName, manifestFormat, signatureFormat, type NameHint } from './by-name.js'
 import { cardKind, readFrontMatter } from './front-matter.js'
 import { parseLfsPointer } from './lfs.js'
 import { listZip, readMemberHead } from '../inspect/formats/zip.js'
 import { looksLikePickle } from '../inspect/pickle-result.js'
 import { gunzipHead, isGzip, probeArchive } from '../inspect/containers/tar-members.js'
 import { walkLocalHeaders } from '../inspect/containers/zip-layout.js'
+import { isPickleMember, judgeMember, nestedArchive } from '../inspect/containers/member-kind.js'
+import { isOpcode } from '../inspect/pickle/opcodes.js'
 import { explainNotSafetensors, HEAD_BYTES, sniff } from './sniff.js'
+import { judgePickleHead } from './pickle-sniff.js'
 
 export interface Identified {
   kind: ArtifactKind
@@ -34,13 +37,14 @@ const FORMAT_KIND: Record<string, ArtifactKind> = {
 const AMBIGUOUS = new Set(['hdf5', 'numpy', 'numpy-npz', 'pickle', 'joblib', 'tar', 'gzip'])
 const KERAS_MARKERS = ['keras_version', 'model_config', 'layer_names'].map((s) => Buffer.from(s))
 const KERAS_SCAN_BYTES = 1024 * 1024
-/** Names with no extension, or one that says only "model data". */
-const OPAQUE_NAME = /^[^.]+$|\.(bin|model|dat|data|weights|ckpt|pth?|pkl|mdl|sav)$/i
 /**
- * Opcodes a pickle can start with (MARK, EMPTY_*, GLOBAL, INST, PUT, NONE, ints, strings, PROTO): a
- * pickle-named file starting so is scanned as one even when malformed, so the scan says what is wrong.
+ * Opcodes CPython's unpickler refuses as a pickle's first: they need a value on the stack or in
+ * the memo (STOP, POP, DUP, REDUCE, BUILD, APPEND, SETITEM, PUT/GET and kin, NEWOBJ, TUPLE1-3,
+ * STACK_GLOBAL, MEMOIZE, BINPERSID, READONLY_BUFFER) or out-of-band buffers (NEXT_BUFFER).
  */
-const PICKLE_FIRST = new Set('(]})cilNIJKLFSVUGTXBCde\x80'.split('').map((c) => c.charCodeAt(0)))
+const NOT_FIRST = new Set([...'.02QRabsghjpqr'].map((c) => c.charCodeAt(0)).concat([0x81, 0x85, 0x86, 0x87, 0x92, 0x93, 0x94, 0x97, 0x98]))
+/** Every other opcode of the table can start a pickle (MARK-consuming ones fail only later, on a missing mark). */
+const isFirstOpcode = (b: number | undefined): boolean => b !== undefined && isOpcode(b) && !NOT_FIRST.has(b)
 
 /**
  * Decides what a file is from its bytes, checked against what its name promises.
@@ -59,7 +63,7 @@ export async function identify(relPath: string, src: ByteSource): Promise<Identi
   if (signature) return plain('signature', signature)
   if (relPath.toLowerCase().endsWith('.md')) return identifyCard(relPath, head)
 
-  const found = await sniff(src, head)
+  const found = await sniff(src, head, isOpaqueName(relPath) || (hint?.formats.includes('pickle') ?? false))
   if (found && 'broken' in found) {
     return result(kindOf(found.format, hint, relPath), found.format, {}, [unparseable(found.format, found.broken)])
   }
@@ -125,9 +129,11 @@ function identifyPointer(relPath: string, hint: NameHint | null, lfs: NonNullabl
 async function identifyByName(relPath: string, head: Buffer, hint: NameHint | null): Promise<{ format: string; facts: Record<string, string | number | boolean> } | null> {
   const base = path.posix.basename(relPath)
   const text = head.subarray(0, 4096).toString('utf8')
-  if (hint?.formats.includes('pickle') && PICKLE_FIRST.has(head[0] ?? -1)) return { format: 'pickle', facts: {} }
+  // A pickle-named file starting with an opcode CPython takes first is scanned as a pickle even when
+  // malformed, so the scan says what is wrong.
+  if (hint?.formats.includes('pickle') && isFirstOpcode(head[0])) return { format: 'pickle', facts: {} }
   // Weights are often saved under names that say nothing (`model`, `checkpoint.model`, `weights.dat`).
-  if (!hint && OPAQUE_NAME.test(base) && looksLikePickle(head)) return { format: 'pickle', facts: {} }
+  if (!hint && isOpaqueName(base) && looksLikePickle(head)) return { format: 'pickle', facts: {} }
   const compression = compressionOf(head)
   if (compression && hint?.formats.includes('joblib')) return { format: 'joblib', facts: { compression } }
   if (hint?.nominal === 'onnx' && head[0] === 0x08) return { format: 'onnx', facts: {} }
@@ -178,7 +184,7 @@ function identifyCard(relPath: string, head: Buffer): Identified | null {
 
 const ZIP_MEMBER_HEADS = 200
 
-/** A zip with no ML name is an artifact only if it holds one: a model-named or pickle member, or one that cannot be read. */
+/** A zip with no ML name is an artifact only if it holds one: a model-named, pickle or archive member, or one that cannot be read. */
 async function zipHoldsMlContent(src: ByteSource): Promise<boolean> {
   let listing
   try {
@@ -193,7 +199,7 @@ async function zipHoldsMlContent(src: ByteSource): Promise<boolean> {
     for (const m of listing.members) {
       if (m.name.endsWith('/')) continue
       if (m.encrypted || hintFor(m.name)) return true
-      if (heads++ < ZIP_MEMBER_HEADS && looksLikePickle(await readMemberHead(listing.zip, m, 4096))) return true
+      if (heads++ < ZIP_MEMBER_HEADS && (await mlMember(listing.zip, m))) return true
     }
     return false
   } finally {
@@ -215,7 +221,8 @@ async function zipPickles(src: ByteSource): Promise<'some' | 'none' | 'unknown'>
   }
   try {
     if ((await walkLocalHeaders(src, listing, 'zip archive')).issues.length > 0) return 'unknown'
-    const names = new Set(listing.members.map((m) => m.name.slice(m.name.lastIndexOf('/') + 1)))
+    // PyTorch's reader finds members case-insensitively.
+    const names = new Set(listing.members.map((m) => m.name.slice(m.name.lastIndexOf('/') + 1).toLowerCase()))
     if (names.has('model.json') && names.has('version')) return 'some'
     let heads = 0
     for (const m of listing.members) {
@@ -223,7 +230,8 @@ async function zipPickles(src: ByteSource): Promise<'some' | 'none' | 'unknown'>
       if (m.encrypted) return 'unknown'
       if (/\.(pkl|pickle)$/i.test(m.name)) return 'some'
       if (heads++ >= ZIP_MEMBER_HEADS) return 'unknown'
-      if (looksLikePickle(await readMemberHead(listing.zip, m, 4096))) return 'some'
+      const head = (max: number) => readMemberHead(listing.zip, m, max)
+      if (isPickleMember(m.name, (await judgeMember(m.uncompressedSize, head)).judgement, false)) return 'some'
     }
     return 'none'
   } finally {
@@ -231,9 +239,18 @@ async function zipPickles(src: ByteSource): Promise<'some' | 'none' | 'unknown'>
   }
 }
 
-/** A tar member (or a gzip file's content) that makes the archive an ML artifact: a model name, a pickle or a zip. */
-function isMlMember(name: string, head: Buffer): boolean {
-  return (name !== '' && hintFor(name) !== null) || looksLikePickle(head) || head.subarray(0, 4).toString('latin1') === 'PK\x03\x04'
+/** A zip member that makes the zip an ML artifact: a pickle (judged as inspection will) or another archive (opened in turn). */
+async function mlMember(zip: Parameters<typeof readMemberHead>[0], m: Parameters<typeof readMemberHead>[1]): Promise<boolean> {
+  const { head, judgement } = await judgeMember(m.uncompressedSize, (max) => readMemberHead(zip, m, max))
+  return isPickleMember(m.name, judgement, false) || nestedArchive(m.name, head) !== null
+}
+
+/** A tar member (or a gzip file's content) that makes the archive an ML artifact: a model name, a pickle or another archive. */
+function isMlMember(name: string, head: Buffer, size: number): boolean {
+  if (name !== '' && hintFor(name) !== null) return true
+  if (nestedArchive(name, head) !== null) return true
+  // Undecided past the head: a loadable name is scanned (inspection reads on), and so the archive is an artifact.
+  return isPickleMember(name, judgePickleHead(head, size), false)
 }
 
 async function hasKerasMarkers(src: ByteSource): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { ByteSource } from '../util/byte-source.js'
+import { checkFloatArg, readIntArg, readLongArg, readMemoIndex } from '../inspect/pickle/text-args.js'
 
 /**
  * Is this file a pickle, whatever it is called? A bounded trial parse of the opcode
@@ -27,6 +28,15 @@ import type { ByteSource } from '../util/byte-source.js'
  * and a call spelled by chance, e.g. `ct\na3\n}b`).
  */
 
+/**
+ * What the trial parse concluded: a pickle, no pickle (CPython would reject the bytes, or they
+ * show no evidence), or `undecided`: every opcode so far is one CPython accepts, but the budget
+ * (line length, reads, opcodes, a member's head) ran out before the walk found evidence either
+ * way. Callers decide by name what an undecided file is, failing closed where a loader would
+ * read it as a pickle.
+ */
+export type PickleJudgement = PickleSniff | 'undecided' | null
+
 export interface PickleSniff {
   /** PROTO of the first opcode, or null for a stream without one (protocol 0/1). */
   protocol: number | null
@@ -41,16 +51,14 @@ export const PICKLE_SNIFF_LIMITS = {
   maxLine: 64 * 1024,
   /** Extra reads beyond the head a file may cost (one window each). */
   maxFetches: 16,
-  window: 64 * 1024
+  window: 64 * 1024,
+  /** Bytes of an archive member read at most to judge it (members stream, so no random reads). */
+  memberBytes: 17 * 64 * 1024
 }
 
 /** Strings kept to check STACK_GLOBAL operands (no module path is longer). */
 const MAX_TEXT = 512
 const DOTTED = /^[\p{L}_][\p{L}\p{N}_]*(\.[\p{L}_][\p{L}\p{N}_]*)*$/u
-const INT_LINE = /^\s*[+-]?(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9][0-9_]*)\s*$/
-const LONG_LINE = /^\s*[+-]?(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9][0-9_]*)L?\s*$/
-const FLOAT_LINE = /^\s*[+-]?(([0-9][0-9_]*(\.[0-9_]*)?|\.[0-9][0-9_]*)([eE][+-]?[0-9]+)?|inf(inity)?|nan)\s*$/i
-const DECIMAL_LINE = /^\s*\+?[0-9][0-9_]*\s*$/
 const TORCH_MAGIC = Buffer.from('6cfc9c46f9206aa85019', 'hex')
 
 /** What the walk saw of a value: a str (maybe with its text), a tuple, anything a call returned, or something else. */
@@ -74,7 +82,8 @@ interface View {
   bytesAt(at: number): Buffer
 }
 
-type Result = { pickle: PickleSniff | null } | { need: number; length: number; fallback: PickleSniff | null }
+/** `open`: the walk stopped on its budget, not on a rejection. */
+type Result = { pickle: PickleSniff | null; open?: boolean } | { need: number; length: number; fallback: PickleSniff | null }
 
 class End {
   constructor(readonly result: Result) {}
@@ -101,7 +110,7 @@ class Walk {
   run(): Result {
     try {
       for (;;) {
-        if (this.ops >= PICKLE_SNIFF_LIMITS.maxOpcodes) return this.verdict(this.kinds.size >= 3)
+        if (this.ops >= PICKLE_SNIFF_LIMITS.maxOpcodes) return { ...this.verdict(this.kinds.size >= 3), open: true }
         this.step()
         if (this.instAt > 0 && this.ops > this.instAt) this.pickle()
       }
@@ -174,7 +183,7 @@ class Walk {
       return b.subarray(0, nl)
     }
     // Too long to be an argument a pickler writes: stop walking, judging on what was seen.
-    if (b.length >= max) throw new End(this.verdict(false))
+    if (b.length >= max) throw new End({ ...this.verdict(false), open: true })
     if (this.view.size !== null && this.pos + b.length >= this.view.size) this.truncated()
     return this.need(this.pos, max)
   }
@@ -232,10 +241,10 @@ class Walk {
     } else this.memo.set(key, this.top())
   }
 
-  private decimal(): number {
-    const t = this.lineText()
-    if (!DECIMAL_LINE.test(t)) this.fail()
-    return Number(t.replace(/[\s_+]/g, ''))
+  /** A GET/PUT index read as CPython reads it (text-args.ts): `-0`, `0\0x` and ` 7 ` are valid. */
+  private memoIndex(op: 'GET' | 'PUT'): number {
+    const r = readMemoIndex(this.line(), op)
+    return r.ok ? r.value : this.fail()
   }
 
   private step(): void {
@@ -284,17 +293,15 @@ class Walk {
       case 0x32: // DUP
         push(this.top())
         return
+      // Text numbers as CPython reads them (text-args.ts, shared with the scan): C parsers stop at a NUL.
       case 0x46: // FLOAT
-        if (!FLOAT_LINE.test(this.lineText())) this.fail()
+        if (!checkFloatArg(this.line()).ok) this.fail()
         return push()
-      case 0x49: {
-        // INT (also "00"/"01", protocol 0 booleans)
-        const t = this.lineText()
-        if (!INT_LINE.test(t)) this.fail()
+      case 0x49: // INT (also "00"/"01", protocol 0 booleans)
+        if (!readIntArg(this.line()).ok) this.fail()
         return push()
-      }
       case 0x4c: // LONG
-        if (!LONG_LINE.test(this.lineText())) this.fail()
+        if (!readLongArg(this.line()).ok) this.fail()
         return push()
       case 0x4a: // BININT
         this.bytes(4)
@@ -454,13 +461,13 @@ class Walk {
         this.pop(op - 0x84)
         return push(TUPLE_VAL)
       case 0x67: // GET
-        return this.memoKey('get', this.decimal())
+        return this.memoKey('get', this.memoIndex('GET'))
       case 0x68: // BINGET
         return this.memoKey('get', this.uint(1))
       case 0x6a: // LONG_BINGET
         return this.memoKey('get', this.uint(4))
       case 0x70: // PUT
-        return this.memoKey('put', this.decimal())
+        return this.memoKey('put', this.memoIndex('PUT'))
       case 0x71: // BINPUT
         return this.memoKey('put', this.uint(1))
       case 0x72: // LONG_BINPUT
@@ -537,20 +544,43 @@ class Windows implements View {
 
 /**
  * Whether a file is a pickle: walks from its head and reads further windows when the walk
- * skips past it (at most `maxFetches` reads of one window each).
+ * skips past it (at most `maxFetches` reads of one window each). Undecided files are no pickle
+ * here; `judgePickle` tells them apart.
  */
 export async function sniffPickle(src: ByteSource, head: Buffer): Promise<PickleSniff | null> {
+  const j = await judgePickle(src, head)
+  return j === 'undecided' ? null : j
+}
+
+/** `sniffPickle`, saying `undecided` when the budget ran out on bytes CPython has not rejected. */
+export async function judgePickle(src: ByteSource, head: Buffer): Promise<PickleJudgement> {
   if (src.size === 0) return null
   const view = new Windows(src.size)
   view.add(0, head)
   for (let fetches = 0; ; fetches++) {
     const r = new Walk(view).run()
-    if (!('need' in r)) return r.pickle
-    if (fetches >= PICKLE_SNIFF_LIMITS.maxFetches) return r.fallback
+    if (!('need' in r)) return judged(r)
+    if (fetches >= PICKLE_SNIFF_LIMITS.maxFetches) return r.fallback ?? 'undecided'
     const more = await src.read(r.need, Math.max(r.length, PICKLE_SNIFF_LIMITS.window))
     if (more.length === 0) return r.fallback
     view.add(r.need, more)
   }
+}
+
+/**
+ * The judgement of an archive member from its first bytes (`size`: the member's full length;
+ * the head is all of it when as long). Bytes past the head are `undecided`, not a rejection.
+ */
+export function judgePickleHead(head: Buffer, size: number): PickleJudgement {
+  if (size === 0 || head.length === 0) return null
+  const view = new Windows(size)
+  view.add(0, head)
+  const r = new Walk(view).run()
+  return 'need' in r ? (r.fallback ?? 'undecided') : judged(r)
+}
+
+function judged(r: { pickle: PickleSniff | null; open?: boolean }): PickleJudgement {
+  return r.pickle ?? (r.open ? 'undecided' : null)
 }
 
 /**

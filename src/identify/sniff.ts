@@ -4,7 +4,7 @@ import { isTarHeader } from '../inspect/formats/tar.js'
 import { gunzipHead, isGzip } from '../inspect/containers/tar-members.js'
 import { looksLikeArrowStream, looksLikeTfrecord } from '../inspect/datasets/index.js'
 import { looksLikePickle } from '../inspect/pickle-result.js'
-import { sniffPickle } from './pickle-sniff.js'
+import { judgePickle } from './pickle-sniff.js'
 import { looksLikeOnnx } from './onnx.js'
 
 /** What the bytes say a file is. `broken` = it starts like `format` but is not a valid one. */
@@ -20,8 +20,12 @@ const SEVEN_Z = Buffer.from('377abcaf271c', 'hex')
 const RAR = Buffer.from('526172211a07', 'hex')
 const GGML_LEGACY: Record<string, string> = { lmgg: 'ggml', fmgg: 'ggmf', tjgg: 'ggjt' }
 
-/** Identifies a file by its bytes alone: magic numbers and header structure. */
-export async function sniff(src: ByteSource, head: Buffer): Promise<Sniff> {
+/**
+ * Identifies a file by its bytes alone: magic numbers and header structure. `opaqueName`: the
+ * name says nothing or promises a pickle (`model.bin`, `.ckpt`, no extension), so bytes the
+ * pickle trial parse could not decide on within its budget are a pickle to scan (fail closed).
+ */
+export async function sniff(src: ByteSource, head: Buffer, opaqueName = false): Promise<Sniff> {
   const size = src.size
   if (size === 0) return null
   const ascii4 = head.subarray(0, 4).toString('latin1')
@@ -47,7 +51,8 @@ export async function sniff(src: ByteSource, head: Buffer): Promise<Sniff> {
   if (head.length >= 8 && head.subarray(4, 8).toString('latin1') === 'TFL3') return { format: 'tflite' }
   if (hdf5At(head)) return { format: 'hdf5' }
   // Pickles have no magic number: a bounded trial parse of the opcodes decides (pickle-sniff.ts).
-  const pickle = await sniffPickle(src, head)
+  const judged = await judgePickle(src, head)
+  const pickle = judged === 'undecided' ? null : judged
   if (pickle) {
     if (pickle.legacyTorch) return { format: 'pytorch-legacy' }
     return head.includes('joblib') ? { format: 'joblib' } : { format: 'pickle', facts: pickle.protocol === null ? {} : { pickle_protocol: pickle.protocol } }
@@ -56,7 +61,11 @@ export async function sniff(src: ByteSource, head: Buffer): Promise<Sniff> {
   if (looksLikeTfrecord(head) && !looksLikePickle(head)) return { format: 'tfrecord' }
   // No magic number: a ModelProto whose leading fields are well formed (see onnx.ts).
   if (looksLikeOnnx(head, size)) return { format: 'onnx' }
-  return sniffSafetensors(src, head)
+  const safetensors = await sniffSafetensors(src, head)
+  // Valid opcodes up to where the budget ran out (a 70 KB first line, many skipped arguments): the
+  // streaming scan reads on, as a loader would.
+  if (safetensors === null && judged === 'undecided' && opaqueName) return { format: 'pickle', facts: {} }
+  return safetensors
 }
 
 function hdf5At(head: Buffer): boolean {
@@ -76,9 +85,10 @@ async function sniffZip(src: ByteSource): Promise<Sniff> {
   } catch (err) {
     return { format: 'zip', broken: `the zip central directory is unreadable: ${(err as Error).message}` }
   }
-  const base = (n: string) => n.slice(n.lastIndexOf('/') + 1)
+  // PyTorch's reader (miniz) finds members case-insensitively: `archive/Data.Pkl` is its data.pkl.
+  const base = (n: string) => n.slice(n.lastIndexOf('/') + 1).toLowerCase()
   if (names.some((n) => base(n) === 'data.pkl')) {
-    const script = names.some((n) => /(^|\/)code\/__torch__\//.test(n)) || names.some((n) => base(n) === 'constants.pkl')
+    const script = names.some((n) => /(^|\/)code\/__torch__\//i.test(n)) || names.some((n) => base(n) === 'constants.pkl')
     return { format: script ? 'torchscript' : 'pytorch-zip', facts: { zip_members: names.length } }
   }
   if (names.includes('config.json') && (names.includes('model.weights.h5') || names.includes('metadata.json'))) return { format: 'keras-v3', facts: { zip_members: names.length } }

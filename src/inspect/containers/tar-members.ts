@@ -1,12 +1,13 @@
 import { pipeline, Readable } from 'node:stream'
-import { createGunzip } from 'node:zlib'
+import { createGunzip, createInflate } from 'node:zlib'
 import type { RuleId } from '../../types.js'
 import { BufferByteSource, type ByteSource } from '../../util/byte-source.js'
 import { escapesDirectory, FormatError, PATH_ESCAPE_RULE, truncate } from '../formats/common.js'
 import { BLOCK, isTarHeader, SourceTarInput, StreamTarInput, TAR_LIMITS, walkTar, type TarEnd, type TarEntry, type TarInput } from '../formats/tar.js'
-import { inspectPickleStream, looksLikePickle } from '../pickle-result.js'
+import { inspectPickleStream } from '../pickle-result.js'
 import type { Facts, InspectResult, Issue } from '../types.js'
 import { scanZipPickles } from './zip-members.js'
+import { isPickleMember, judgeMember, MAX_NESTING, MEMBER_HEAD, nestedArchive } from './member-kind.js'
 
 /**
  * tar, tar.gz/tgz and gzip files (webdataset shards, SageMaker `model.tar.gz`, gzipped
@@ -30,10 +31,11 @@ export const ARCHIVE_LIMITS = {
 
 export type ArchiveLimits = typeof ARCHIVE_LIMITS
 
-const MEMBER_HEAD = 4096
 /** Bytes after a plain tar's end marker that are read to check they are padding. */
 const MAX_PADDING = 1 << 20
 const TORCH_STORAGE = /(^|\/)data\/\d+$/
+/** Members of torch's legacy tar format (`torch.save(..., _use_new_zipfile_serialization=False)` before 1.0): all pickles. */
+const TORCH_LEGACY_TAR = /^(\.\/)?(storages|tensors|pickle|sys_info)$/
 const FIX_TAR = 'Re-create the archive with a standard tar tool (tar, Python tarfile) from trusted files.'
 
 /** A cap was hit: the rule says whether the archive is hostile (bomb) or only too big to finish. */
@@ -52,7 +54,12 @@ export function isGzip(head: Buffer): boolean {
 }
 
 /** Decompresses a gzip stream (all members), enforcing the ratio and absolute caps as it goes. */
-export async function* gunzipChunks(chunks: AsyncIterable<Buffer>, limits: ArchiveLimits = ARCHIVE_LIMITS, what = 'gzip stream'): AsyncGenerator<Buffer> {
+export function gunzipChunks(chunks: AsyncIterable<Buffer>, limits: ArchiveLimits = ARCHIVE_LIMITS, what = 'gzip stream'): AsyncGenerator<Buffer> {
+  return decompressChunks(chunks, 'gzip', limits, what)
+}
+
+/** Decompresses a gzip or zlib stream with the same caps (a zlib stream: joblib's `compress=`). */
+async function* decompressChunks(chunks: AsyncIterable<Buffer>, format: 'gzip' | 'zlib', limits: ArchiveLimits, what: string): AsyncGenerator<Buffer> {
   let inBytes = 0
   const counted = (async function* () {
     for await (const c of chunks) {
@@ -61,7 +68,7 @@ export async function* gunzipChunks(chunks: AsyncIterable<Buffer>, limits: Archi
     }
   })()
   const input = Readable.from(counted)
-  const z = createGunzip()
+  const z = format === 'gzip' ? createGunzip() : createInflate()
   pipeline(input, z, () => {})
   let out = 0
   try {
@@ -97,8 +104,8 @@ export async function gunzipHead(buf: Buffer, max: number): Promise<Buffer> {
   return Buffer.concat(parts).subarray(0, max)
 }
 
-/** A window [start, end) of another source: a member of a plain tar opened as a file. */
-class SliceSource implements ByteSource {
+/** A window [start, end) of another source: a member of a plain tar (or a stored zip member) opened as a file. */
+export class SliceSource implements ByteSource {
   constructor(
     private readonly src: ByteSource,
     private readonly start: number,
@@ -124,6 +131,8 @@ interface Scan {
   facts: Facts
   pickleMembers: string[]
   depth: number
+  /** Members of a torch archive are all pickles to its loader. */
+  torch?: boolean
 }
 
 /** tar, tar.gz or gzip, decided from the bytes. */
@@ -277,18 +286,32 @@ async function checkAfterEnd(input: TarInput, end: TarEnd, scan: Scan, disagreem
 
 /**
  * One member's data (or a gzip file's whole payload): a pickle is scanned as it streams,
- * a zip opened and scanned, a gzip inflated and looked into once. Anything else is skipped.
+ * another archive (zip, tar, gzip, a zlib-compressed joblib) opened and scanned as the top
+ * level is, up to MAX_NESTING deep; deeper fails closed. Anything else is skipped.
  */
 async function scanPayload(input: TarInput, e: Pick<TarEntry, 'name' | 'size' | 'dataOffset'>, scan: Scan, where: string): Promise<void> {
-  const head = await input.read(Math.min(e.size, MEMBER_HEAD))
+  let head = Buffer.alloc(0)
+  // Read on (not again): a streamed member's bytes pass once.
+  const more = async (max: number): Promise<Buffer> => {
+    const want = Math.min(max, e.size) - head.length
+    if (want > 0) head = Buffer.concat([head, await input.read(want)])
+    return head
+  }
+  const { judgement } = await judgeMember(e.size, more)
   const rest = e.size - head.length
   const body = (): AsyncIterable<Buffer> => prepend(head, input.chunks(rest))
-  if (/\.(pkl|pickle)$/i.test(e.name) || looksLikePickle(head, head.length === e.size)) {
+  if (isPickleMember(e.name, judgement, scan.torch === true || TORCH_LEGACY_TAR.test(e.name))) {
     scan.pickleMembers.push(e.name)
     await scanPickleChunks(body(), scan, where)
     return
   }
-  if (head.subarray(0, 4).toString('latin1') === 'PK\x03\x04' && scan.depth === 0) {
+  const nested = nestedArchive(e.name, head)
+  if (!nested) return
+  if (scan.depth + 1 > MAX_NESTING) {
+    scan.issues.push(tooDeep(`${scan.kind} ${where}`, nested))
+    return
+  }
+  if (nested === 'zip') {
     let sub: ByteSource | null = null
     if (input.source) sub = new SliceSource(input.source, e.dataOffset, e.dataOffset + e.size)
     else if (e.size <= scan.limits.nestedBytes) sub = new BufferByteSource(await collect(body(), scan.limits.nestedBytes))
@@ -297,23 +320,52 @@ async function scanPayload(input: TarInput, e: Pick<TarEntry, 'name' | 'size' | 
       return
     }
     const kind = `${scan.kind} ${where} (zip)`
-    const names = await scanZipPickles(sub, { kind, skip: (n) => TORCH_STORAGE.test(n) })
+    const names = await scanZipPickles(sub, { kind, skip: (n) => TORCH_STORAGE.test(n), depth: scan.depth + 1 })
     scan.issues.push(...names.issues.map((i) => (i.message.startsWith(kind) ? i : { ...i, message: `${kind}: ${i.message}` })))
     mergeImports(scan.facts, names.facts.pickle_globals)
     scan.pickleMembers.push(...names.pickleMembers.map((n) => `${e.name}/${n}`))
     return
   }
-  if (isGzip(head) && scan.depth === 0) {
-    const inner = new StreamTarInput(gunzipChunks(body(), scan.limits, `gzip-compressed ${where}`))
-    const nested: Scan = { ...scan, kind: `${scan.kind} ${where} (gzip)`, depth: 1, pickleMembers: [] }
-    try {
-      const peek = await inner.peek(MEMBER_HEAD)
-      if (isTarHeader(peek.subarray(0, BLOCK))) await scanTar(inner, nested)
-      else await scanPayload(inner, { name: e.name.replace(/\.gz$/i, ''), size: Number.MAX_SAFE_INTEGER, dataOffset: 0 }, nested, 'decompressed content')
-    } finally {
-      await inner.close()
+  const inner = await scanNestedStream(body(), nested, e.name, `${scan.kind} ${where}`, scan.depth + 1, scan.limits)
+  scan.issues.push(...inner.issues)
+  mergeImports(scan.facts, inner.facts.pickle_globals)
+  scan.pickleMembers.push(...inner.pickleMembers.map((n) => `${e.name}/${n}`))
+}
+
+/**
+ * A member's bytes that are themselves a tar, a gzip file or a zlib stream (from a tar or a
+ * zip), scanned as the top level is; `depth` counts the archives around it. Errors of the
+ * inner stream (corrupt data, caps) become findings of this member, never a silent pass.
+ */
+export async function scanNestedStream(chunks: AsyncIterable<Buffer>, kind: 'tar' | 'gzip' | 'zlib', name: string, outer: string, depth: number, limits: ArchiveLimits = ARCHIVE_LIMITS): Promise<InspectResult & { pickleMembers: string[] }> {
+  const scan: Scan = { kind: `${outer} (${kind})`, limits, issues: [], facts: {}, pickleMembers: [], depth }
+  const input = new StreamTarInput(kind === 'tar' ? chunks : decompressChunks(chunks, kind, limits, `${kind}-compressed member "${truncate(name, 80)}"`))
+  try {
+    if (kind === 'tar') await scanTar(input, scan)
+    else if (kind === 'zlib') {
+      // joblib reads a zlib stream under its name as a pickle, whatever its bytes look like.
+      scan.pickleMembers.push(name)
+      await scanPickleChunks(input.chunks(Number.MAX_SAFE_INTEGER), scan, 'decompressed content')
+    } else {
+      const peek = await input.peek(MEMBER_HEAD)
+      if (isTarHeader(peek.subarray(0, BLOCK))) await scanTar(input, scan)
+      else await scanPayload(input, { name: name.replace(/\.gz$/i, ''), size: Number.MAX_SAFE_INTEGER, dataOffset: 0 }, scan, 'decompressed content')
     }
-    scan.pickleMembers.push(...nested.pickleMembers)
+  } catch (err) {
+    fail(scan, err)
+  } finally {
+    await input.close()
+  }
+  return { facts: scan.facts, issues: scan.issues, pickleMembers: scan.pickleMembers }
+}
+
+/** An archive nested deeper than MAX_NESTING: not opened, so not reported as safe. */
+export function tooDeep(where: string, nested: string): Issue {
+  return {
+    rule: 'scan-incomplete',
+    severity: 'error',
+    message: `${where} is a ${nested} archive nested more than ${MAX_NESTING} archives deep; ModelGate does not open archives that deep, so what it holds was not scanned.`,
+    fix: 'Commit the inner files (or one level of archive) so they can be inspected.'
   }
 }
 
@@ -364,7 +416,7 @@ export type MlProbe = 'found' | 'none' | 'unreadable'
  * A gzip that is not a tar is asked about once, as its decompressed content. An archive
  * that cannot be read to the end, or hits a cap, is `unreadable` (inspection then fails closed).
  */
-export async function probeArchive(src: ByteSource, visit: (name: string, head: Buffer) => boolean, limits: ArchiveLimits = ARCHIVE_LIMITS): Promise<MlProbe> {
+export async function probeArchive(src: ByteSource, visit: (name: string, head: Buffer, size: number) => boolean, limits: ArchiveLimits = ARCHIVE_LIMITS): Promise<MlProbe> {
   const first = await src.read(0, BLOCK)
   const gz = isGzip(first)
   const stream = gz ? new StreamTarInput(gunzipChunks(src.stream(), limits)) : null
@@ -372,14 +424,14 @@ export async function probeArchive(src: ByteSource, visit: (name: string, head: 
   try {
     if (stream) {
       const peek = await stream.peek(MEMBER_HEAD)
-      if (!isTarHeader(peek.subarray(0, BLOCK))) return visit('', peek) ? 'found' : 'none'
+      if (!isTarHeader(peek.subarray(0, BLOCK))) return visit('', peek, peek.length < MEMBER_HEAD ? peek.length : Number.MAX_SAFE_INTEGER) ? 'found' : 'none'
     }
     let members = 0
     for await (const e of walkTar(input, limits)) {
       if (++members > limits.maxMembers) return 'unreadable'
       if (!REGULAR(e.type) || e.size === 0 || e.sparse) continue
       const head = await input.read(Math.min(e.size, MEMBER_HEAD))
-      if (visit(e.name, head)) return 'found'
+      if (visit(e.name, head, e.size)) return 'found'
     }
     return 'none'
   } catch {

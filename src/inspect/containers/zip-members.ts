@@ -3,13 +3,18 @@ import { createInflateRaw } from 'node:zlib'
 import type { ByteSource } from '../../util/byte-source.js'
 import { checkMembers, isBomb, listZip, openMember, openMemberIgnoringFlags, readMemberHead, ZIP_LIMITS, type ZipListing, type ZipMember } from '../formats/zip.js'
 import { FormatError, truncate } from '../formats/common.js'
-import { inspectPickleStream, looksLikePickle } from '../pickle-result.js'
+import { inspectPickleStream } from '../pickle-result.js'
+import { BufferByteSource } from '../../util/byte-source.js'
+import { isPickleMember, judgeMember, MAX_NESTING, nestedArchive, pickleByName, type NestedArchive } from './member-kind.js'
+import { ARCHIVE_LIMITS, scanNestedStream, SliceSource, tooDeep } from './tar-members.js'
 import type { InspectResult, Issue } from '../types.js'
 import { findEndRecord, tampering, walkLocalHeaders, type LocalMember } from './zip-layout.js'
 import { checkTorchScriptCode, TORCHSCRIPT_CODE } from './torchscript-code.js'
 import { MAX_TOKENS } from '../../inventory/code/tokens.js'
 
 const MEMBER_HEAD = 4096
+/** Torch zips keep raw tensor bytes in `<archive>/data/<n>`: never pickles. */
+const TORCH_STORAGE = /(^|\/)data\/\d+$/
 
 export interface MemberScanOptions {
   /** What the archive is, for messages (e.g. "PyTorch archive"). */
@@ -17,6 +22,8 @@ export interface MemberScanOptions {
   framework?: string
   /** Members known to hold raw tensor bytes, never pickles (torch `data/N` storages). */
   skip?: (name: string) => boolean
+  /** Archives around this one (0 for a file): nested archives are opened up to MAX_NESTING. */
+  depth?: number
 }
 
 type Facts = Record<string, string | number | boolean>
@@ -40,6 +47,9 @@ export async function scanZipPickles(src: ByteSource, opts: MemberScanOptions): 
     return unreadableDirectory(src, opts, err as FormatError)
   }
   const issues: Issue[] = checkMembers(listing, opts.kind, true)
+  // A nested zip with a data.pkl (any case: PyTorch's reader finds it so) is a torch checkpoint (a file is identified as one by name and bytes).
+  if (opts.framework === undefined && (opts.depth ?? 0) > 0 && listing.members.some((m) => /(^|\/)data\.pkl$/i.test(m.name))) opts = { ...opts, framework: 'torch' }
+  const torch = opts.framework === 'torch'
   const pickleMembers: string[] = []
   const facts: Facts = {}
   const flagLies: string[] = []
@@ -54,7 +64,7 @@ export async function scanZipPickles(src: ByteSource, opts: MemberScanOptions): 
         continue
       }
       // Members skipped by name (torch storages) are still checked for an encryption flag that lies.
-      const skipped = (opts.skip?.(m.name) ?? false) && !m.name.endsWith('.pkl')
+      const skipped = (opts.skip?.(m.name) ?? false) && !pickleByName(m.name)
       if (skipped && !m.encrypted) continue
       // A member marked encrypted is read as a reader that ignores the flag would (see flaggedMember).
       const open = m.encrypted ? openMemberIgnoringFlags : openMember
@@ -81,8 +91,13 @@ export async function scanZipPickles(src: ByteSource, opts: MemberScanOptions): 
       }
       if (skipped) continue
       if (isCode) scanCode(opts.kind, m.name, head, code, issues)
-      const isPickle = m.name.endsWith('.pkl') || looksLikePickle(head.subarray(0, MEMBER_HEAD), head.length < MEMBER_HEAD)
-      if (!isPickle) continue
+      // The central directory's size may lie: fewer bytes than asked is the member's end.
+      const judged = await judgeMember(Number.MAX_SAFE_INTEGER, async (max) => (max <= head.length ? head.subarray(0, max) : readMemberHead(listing.zip, m, max, open)))
+      if (!isPickleMember(m.name, judged.judgement, torch)) {
+        const nested = nestedArchive(m.name, judged.head)
+        if (nested) pickleMembers.push(...(await scanNested(src, listing, m, open, nested, opts, issues, facts)))
+        continue
+      }
       let stream: Readable
       try {
         stream = await open(listing.zip, m)
@@ -160,16 +175,21 @@ async function scanLocal(src: ByteSource, l: LocalMember, where: string, opts: M
     raw.on('error', (err) => inflater.destroy(err))
     return raw.pipe(inflater)
   }
-  let head: Buffer
-  const probe = open()
+  const head = async (max: number): Promise<Buffer> => {
+    const probe = open()
+    try {
+      return await readHead(probe, max)
+    } finally {
+      probe.destroy()
+    }
+  }
+  let judged
   try {
-    head = await readHead(probe, MEMBER_HEAD)
+    judged = await judgeMember(Number.MAX_SAFE_INTEGER, head)
   } catch {
     return false
-  } finally {
-    probe.destroy()
   }
-  if (!l.name.endsWith('.pkl') && !looksLikePickle(head, head.length < MEMBER_HEAD)) return false
+  if (!isPickleMember(l.name, judged.judgement, opts.framework === 'torch')) return false
   const stream = open()
   try {
     const r = await inspectPickleStream(capped(stream, ZIP_LIMITS.bombBytes), { ...(opts.framework ? { framework: opts.framework } : {}) }, where)
@@ -181,6 +201,73 @@ async function scanLocal(src: ByteSource, l: LocalMember, where: string, opts: M
     stream.destroy()
   }
   return true
+}
+
+/**
+ * A member that is itself an archive (a torch zip in a bundle zip, a tar.gz, a zlib joblib):
+ * opened and scanned as a file would be, its findings naming the path through the archives.
+ * A zip needs random access: a stored member is read in place, a compressed one from memory up
+ * to `nestedBytes`. Returns the pickle members found, by nested path.
+ */
+async function scanNested(src: ByteSource, listing: ZipListing, m: ZipMember, open: typeof openMember, nested: NestedArchive, opts: MemberScanOptions, issues: Issue[], facts: Facts): Promise<string[]> {
+  const depth = (opts.depth ?? 0) + 1
+  const where = `${opts.kind} member "${truncate(m.name, 120)}"`
+  if (depth > MAX_NESTING) {
+    issues.push(tooDeep(where, nested))
+    return []
+  }
+  const prefix = (r: Issue[], kind: string) => r.map((i) => (i.message.startsWith(kind) ? i : { ...i, message: `${kind}: ${i.message}` }))
+  try {
+    if (nested !== 'zip') {
+      const stream = await open(listing.zip, m)
+      try {
+        const r = await scanNestedStream(stream as Readable & AsyncIterable<Buffer>, nested, m.name, where, depth)
+        issues.push(...r.issues)
+        mergeImports(facts, r.facts.pickle_globals)
+        return r.pickleMembers.map((n) => `${m.name}/${n}`)
+      } finally {
+        stream.destroy()
+      }
+    }
+    const sub = await nestedZipSource(src, listing, m, open)
+    if (!sub) {
+      issues.push({ rule: 'scan-incomplete', severity: 'error', message: `${where} is a compressed zip of ${m.uncompressedSize} bytes, over the ${ARCHIVE_LIMITS.nestedBytes}-byte limit for opening a nested zip, so it was not scanned.`, fix: 'Commit the inner zip (e.g. the .pt checkpoint) itself, or store it uncompressed in the outer zip, so it can be inspected.' })
+      return []
+    }
+    const kind = `${where} (zip)`
+    const r = await scanZipPickles(sub, { kind, skip: (n) => TORCH_STORAGE.test(n), depth })
+    issues.push(...prefix(r.issues, kind))
+    mergeImports(facts, r.facts.pickle_globals)
+    return r.pickleMembers.map((n) => `${m.name}/${n}`)
+  } catch (err) {
+    issues.push({ rule: 'unparseable-artifact', severity: 'error', message: `${where} is a ${nested} archive that cannot be read (${truncate((err as Error).message, 120)}), so what it holds was not scanned.`, fix: 'Re-create the archive with standard tools.' })
+    return []
+  }
+}
+
+/** Random access to a nested zip: a stored member in place, a compressed one inflated into memory (bounded). */
+async function nestedZipSource(src: ByteSource, listing: ZipListing, m: ZipMember, open: typeof openMember): Promise<ByteSource | null> {
+  if (m.method === 0 && !m.encrypted) {
+    const local = await src.read(m.offset, 30)
+    if (local.length === 30 && local.readUInt32LE(0) === 0x04034b50) {
+      const start = m.offset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28)
+      return new SliceSource(src, start, Math.min(src.size, start + m.compressedSize))
+    }
+  }
+  if (m.uncompressedSize > ARCHIVE_LIMITS.nestedBytes) return null
+  const stream = await open(listing.zip, m)
+  try {
+    const parts: Buffer[] = []
+    let n = 0
+    for await (const c of stream as AsyncIterable<Buffer>) {
+      n += c.length
+      if (n > ARCHIVE_LIMITS.nestedBytes) return null
+      parts.push(c)
+    }
+    return new BufferByteSource(Buffer.concat(parts))
+  } finally {
+    stream.destroy()
+  }
 }
 
 /** TorchScript code read to check for calls outside TorchScript: per member and per archive. */
