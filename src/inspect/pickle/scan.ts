@@ -85,6 +85,12 @@ interface Hit {
   innerOffset?: number
 }
 
+/**
+ * Framework model classes whose constructors may fetch weights (transformers' pretrained/timm backbones,
+ * timm's `pretrained=True`, torchvision's `weights=`): allowed when rebuilt from state, a warning when called.
+ */
+const MODEL_CONSTRUCTOR = /^(?:transformers\.\S+\.[A-Z]\w*(?:Model|Backbone|Encoder|Decoder|For[A-Z]\w*)|timm\.\S+\.[A-Z]\w*|torchvision\.models\.\S+\.[A-Z]\w*)$/
+
 const FIX_CONVERT =
   'Do not load this file. Get the weights from a trusted source in a format that cannot run code (e.g. safetensors: `safetensors.torch.save_file(model.state_dict(), ...)`).'
 const FIX_UNKNOWN =
@@ -143,6 +149,8 @@ export class PickleScan implements MachineHost {
   private finished: PickleScanResult | null = null
   /** `__main__` globals (module\0name) the stream calls with arguments of its own. */
   private readonly mainCalls = new Set<string>()
+  /** Allowed model classes constructed with arguments from the file (see MODEL_CONSTRUCTOR). */
+  private readonly modelCalls = new Set<string>()
   /** Globals wrapped by functools.partial (module\0name → offset of the first partial). */
   private readonly partialVia = new Map<string, number>()
   /** The first partial (in tree order) around a callable that is not a plain import. */
@@ -332,6 +340,7 @@ export class PickleScan implements MachineHost {
 
   invoked(m: Machine, fn: Val, _offset: number): void {
     if (fn.k === 'global' && isMainGlobal(fn.module)) this.mainCalls.add(`${fn.module}\0${fn.name}`)
+    if (fn.k === 'global' && MODEL_CONSTRUCTOR.test(`${fn.module}.${fn.name}`)) this.modelCalls.add(`${fn.module}\0${fn.name}`)
   }
 
   /**
@@ -539,7 +548,17 @@ export class PickleScan implements MachineHost {
         : h.via === 'raw'
           ? ' This import is in bytes joblib.load() reads as raw array data; pickle.load() reads them as opcodes and runs it.'
           : ''
-    if (h.verdict === 'allowed') return null
+    if (h.verdict === 'allowed') {
+      if (h.via === 'nested' || !this.modelCalls.has(`${h.module}\0${h.name}`)) return null
+      // A saved model is rebuilt without its constructor (__new__ + state); calling it builds one from a config the file supplies.
+      return {
+        rule: 'unknown-global',
+        severity: 'warning',
+        message: `Loading this pickle constructs ${what} with arguments from the file (${h.opcode} at byte ${h.offset}): a model built from a config can download and load other weights (a pretrained or hf-hub: backbone), which ModelGate cannot vet. A saved model is normally rebuilt without calling its constructor.`,
+        fix: FIX_UNKNOWN,
+        offset: h.offset
+      }
+    }
     const p = h.via === 'nested' ? undefined : this.partialVia.get(`${h.module}\0${h.name}`)
     const via = p === undefined ? '' : ` It is called through functools.partial at byte ${p}.`
     if (h.verdict === 'dangerous') {
@@ -579,7 +598,7 @@ export class PickleScan implements MachineHost {
           rule: 'unknown-global',
           severity: 'note',
           message: `${where}, a class from the script that saved the file (__main__); loading needs that script's code.`,
-          fix: 'Prefer a format without classes (e.g. safetensors for arrays); if you trust the saving script, allowlist the class in .modelgate.yml.',
+          fix: 'Prefer a format without classes (e.g. safetensors for arrays); if you trust the saving script, lower the rule for this repository (severity: {unknown-global: off} silences these notes).',
           offset: h.offset
         }
       }
