@@ -5,7 +5,7 @@ import { fsTreeReader } from '../../src/verify/tree-reader.js'
 import type { Artifact } from '../../src/types.js'
 import { normalizeLicense } from '../../src/licenses/normalize.js'
 import { makeTree, type TreeSpec } from '../support/tree.js'
-import { artifact, config } from './helpers.js'
+import { artifact, config, dependency } from './helpers.js'
 
 const card = (front: string, body = '# Model\n'): string => `---\n${front}\n---\n\n${body}`
 const NOW = new Date('2026-06-15T12:00:00Z')
@@ -313,4 +313,146 @@ test('a LICENSE file when the SPDX license texts cannot be loaded: license-unkno
   expect(r.findings[0]!.fix).toBe('Install ModelGate complete (dist/spdx-license-texts.json beside the bundle, or node_modules for a source checkout) and scan again; until then this LICENSE file is unchecked.')
   // A failed load is not remembered: the next file (or run) tries again.
   expect(calls).toBe(2)
+})
+
+describe('every LICENSE file beside the artifact is read', () => {
+  const NC = full['CC-BY-NC-4.0']!.licenseText
+  const MIT_TEXT = full['MIT']!.licenseText
+  const DENY_NC = 'licenses:\n  deny: ["CC-BY-NC-*"]'
+  const lines = (r: Awaited<ReturnType<typeof run>>) => r.findings.map((f) => `${f.rule} ${f.severity} ${f.path}:${f.line} ${f.message}`)
+
+  test.each(['LICENSE.txt', 'COPYING', 'LICENSE-MODEL', 'LICENCE.md'])('a card `mit` and LICENSE (MIT) do not hide %s (CC-BY-NC-4.0)', async (second) => {
+    const r = await run({ 'm/README.md': card('license: mit\nlibrary_name: x'), 'm/LICENSE': MIT_TEXT, [`m/${second}`]: NC, 'm/model.bin': 'x' }, [artifact('m/model.bin', 'model')], DENY_NC)
+    expect(summary(r.licenses)).toEqual({ 'm/model.bin': 'known MIT <- card m/README.md:2' })
+    expect(lines(r)).toEqual([
+      `license-denied error m/${second}:null m/${second} is the license text of CC-BY-NC-4.0, which the license policy denies (CC-BY-NC-* in licenses.deny). Applies to \`m/model.bin\`.`,
+      `license-conflict warning m/README.md:2 The card declares MIT but m/${second} is the text of CC-BY-NC-4.0; which one applies is unclear. Applies to \`m/model.bin\`.`
+    ])
+  })
+
+  test('no card: LICENSE files that disagree are a conflict on the first one, and each meets the policy', async () => {
+    const r = await run({ 'm/LICENSE': MIT_TEXT, 'm/LICENSE-MODEL': NC, 'm/LICENSE.py': 'x = 1\n', 'm/model.bin': 'x' }, [artifact('m/model.bin', 'model')], DENY_NC)
+    expect(summary(r.licenses)).toEqual({ 'm/model.bin': 'known MIT <- license-file m/LICENSE:null' })
+    expect(r.licenses.get('m/model.bin')!.evidence.map((e) => e.path)).toEqual(['m/LICENSE', 'm/LICENSE-MODEL'])
+    expect(lines(r)).toEqual([
+      'license-conflict warning m/LICENSE:null m/LICENSE is the text of MIT but m/LICENSE-MODEL is the text of CC-BY-NC-4.0; which one applies is unclear. Applies to `m/model.bin`.',
+      'license-denied error m/LICENSE-MODEL:null m/LICENSE-MODEL is the license text of CC-BY-NC-4.0, which the license policy denies (CC-BY-NC-* in licenses.deny). Applies to `m/model.bin`.'
+    ])
+  })
+
+  test('dual licensing the card states is no conflict', async () => {
+    const r = await run(
+      { 'm/README.md': card('license: MIT OR Apache-2.0\nlibrary_name: x'), 'm/LICENSE-MIT': MIT_TEXT, 'm/LICENSE-APACHE': full['Apache-2.0']!.licenseText, 'm/model.bin': 'x' },
+      [artifact('m/model.bin', 'model')]
+    )
+    expect(r.findings).toEqual([])
+  })
+
+  test('more than 10 license files: the rest is reported unread, not skipped', async () => {
+    const spec: TreeSpec = { 'm/model.bin': 'x' }
+    for (let i = 0; i < 12; i++) spec[`m/LICENSE-${String(i).padStart(2, '0')}`] = MIT_TEXT
+    const r = await run(spec, [artifact('m/model.bin', 'model')])
+    expect(r.licenses.get('m/model.bin')!.evidence).toHaveLength(11)
+    expect(lines(r)).toEqual([
+      'license-unknown warning m/LICENSE-10:null The license of this model cannot be read as an SPDX license: m has 12 license files; ModelGate reads 10, so 2 (LICENSE-10, LICENSE-11) went unread. The license found elsewhere (MIT, from m/LICENSE-00) does not settle it: this declaration may add or change terms. Applies to `m/model.bin`.'
+    ])
+  })
+
+  test('a LICENSE file over 512 KiB is unknown, not cut where the reading stops', async () => {
+    const r = await run({ 'm/README.md': card('license: mit\nlibrary_name: x'), 'm/LICENSE': `${MIT_TEXT}\n${' '.repeat(600 * 1024)}\nNon-commercial use only.\n`, 'm/model.bin': 'x' }, [artifact('m/model.bin', 'model')], DENY_NC)
+    expect(lines(r)).toEqual([
+      'license-unknown warning m/LICENSE:null The license of this model cannot be read as an SPDX license: The license text in m/LICENSE is not recognised: the file is 602 KiB, over the 512 KiB a license text is read to (no license text is that long), so what it says past that is unknown. The license found elsewhere (MIT, from m/README.md) does not settle it: this declaration may add or change terms. Applies to `m/model.bin`.'
+    ])
+  })
+})
+
+describe('license_link that points at another known license', () => {
+  const DENY_NC = 'licenses:\n  deny: ["CC-BY-NC-*"]'
+  const NC_LINK = 'https://creativecommons.org/licenses/by-nc/4.0/legalcode'
+  const lines = (r: Awaited<ReturnType<typeof run>>) => r.findings.map((f) => `${f.rule} ${f.severity} ${f.path}:${f.line} ${f.message}`)
+
+  test.each(['license: mit', 'license: other\nlicense_name: MIT'])('`%s` + a CC BY-NC link: a conflict, and the policy judges the link too', async (front) => {
+    const r = await run({ 'm/README.md': card(`${front}\nlicense_link: ${NC_LINK}\nlibrary_name: x`), 'm/model.bin': 'x' }, [artifact('m/model.bin', 'model')], DENY_NC)
+    const linkLine = front.split('\n').length + 2
+    expect(summary(r.licenses)).toEqual({ 'm/model.bin': 'known MIT <- card m/README.md:2' })
+    expect(lines(r)).toEqual([
+      `license-conflict warning m/README.md:2 The card declares MIT but its \`license_link: ${NC_LINK}\` points at CC-BY-NC-4.0; which one applies is unclear. Applies to \`m/model.bin\`.`,
+      `license-denied error m/README.md:${linkLine} The card's \`license_link: ${NC_LINK}\` points at the license CC-BY-NC-4.0, which the license policy denies (CC-BY-NC-* in licenses.deny). Applies to \`m/model.bin\`.`
+    ])
+    expect(r.foreignLinks).toEqual(new Set(['m/README.md']))
+  })
+
+  test('a link to the same license, a custom license with a link, an unknown host: no conflict', async () => {
+    const r = await run(
+      {
+        'a/README.md': card('license: cc-by-4.0\nlicense_link: https://creativecommons.org/licenses/by/4.0/\nlibrary_name: x'),
+        'a/model.bin': 'x',
+        'b/README.md': card(`license: other\nlicense_name: Acme Data Terms\nlicense_link: ${NC_LINK}\nlibrary_name: x`),
+        'b/model.bin': 'x',
+        'c/README.md': card('license: mit\nlicense_link: https://acme.example/noncommercial\nlibrary_name: x'),
+        'c/model.bin': 'x',
+        'd/README.md': card('license: apache-2.0\nlicense_link: https://www.apache.org/licenses/LICENSE-2.0\nlibrary_name: x'),
+        'd/model.bin': 'x'
+      },
+      [artifact('a/model.bin', 'model'), artifact('b/model.bin', 'model'), artifact('c/model.bin', 'model'), artifact('d/model.bin', 'model')],
+      DENY_NC
+    )
+    // A custom license linking to CC BY-NC: the link is where its terms are, and the deny list sees them.
+    expect(lines(r)).toEqual([
+      `license-denied error b/README.md:4 The card's \`license_link: ${NC_LINK}\` points at the license CC-BY-NC-4.0, which the license policy denies (CC-BY-NC-* in licenses.deny). Applies to \`b/model.bin\`.`
+    ])
+    expect(r.foreignLinks).toEqual(new Set())
+  })
+})
+
+describe('card front matter as the Hugging Face Hub reads it', () => {
+  const DENY_NC = 'licenses:\n  deny: ["CC-BY-NC-*"]'
+  const one = async (readme: string) => {
+    const r = await run({ 'm/README.md': readme, 'm/LICENSE': full['MIT']!.licenseText, 'm/model.bin': 'x' }, [artifact('m/model.bin', 'model')], DENY_NC)
+    return { state: summary(r.licenses)['m/model.bin'], rules: r.findings.map((f) => `${f.rule} ${f.path}:${f.line}`) }
+  }
+
+  test('blank lines or spaces before the opening `---` still open it', async () => {
+    expect(await one('\n\n---\nlicense: cc-by-nc-4.0\n---\n# x\n')).toEqual({ state: 'known CC-BY-NC-4.0 <- card m/README.md:4', rules: ['license-conflict m/README.md:4', 'license-denied m/README.md:4'] })
+    expect(await one('  ---\r\nlicense: cc-by-nc-4.0\r\n---\r\n# x\n')).toEqual({ state: 'known CC-BY-NC-4.0 <- card m/README.md:2', rules: ['license-conflict m/README.md:2', 'license-denied m/README.md:2'] })
+  })
+
+  test('`---x` and `--- ` do not close the block: the YAML goes on to the real end', async () => {
+    expect(await one('---\nlicense: mit\n---x: 1\nlicense: cc-by-nc-4.0\n---\n# x\n')).toEqual({ state: 'known MIT <- license-file m/LICENSE:null', rules: ['license-unknown m/README.md:4'] })
+    expect(await one('---\nlicense: mit\n--- \nlicense: cc-by-nc-4.0\n---\n# x\n')).toEqual({ state: 'known MIT <- license-file m/LICENSE:null', rules: ['license-unknown m/README.md:3'] })
+  })
+
+  test('YAML merge keys are merged, as PyYAML does; a key written beside them wins', async () => {
+    expect(await one('---\nbase: &b\n  license: cc-by-nc-4.0\n<<: *b\npipeline_tag: text-generation\n---\n')).toEqual({
+      state: 'known CC-BY-NC-4.0 <- card m/README.md:4',
+      rules: ['license-conflict m/README.md:4', 'license-denied m/README.md:4']
+    })
+    expect(await one('---\nbase: &b\n  license: cc-by-nc-4.0\n<<: *b\nlicense: mit\n---\n')).toEqual({ state: 'known MIT <- card m/README.md:5', rules: [] })
+  })
+
+  test('an alias to no anchor is broken metadata, not a crash', async () => {
+    expect(await one('---\nlicense: *nope\nlibrary_name: x\n---\n')).toEqual({ state: 'known MIT <- license-file m/LICENSE:null', rules: ['license-unknown m/README.md:null'] })
+  })
+})
+
+test('a Hub reference whose `other` license links to another known license: judged and compared on the code line', async () => {
+  const root = await makeTree({ 'train.py': 'x\n' })
+  const resolved = (name: string, link: string) => ({
+    commit: 'a'.repeat(40),
+    purl: `pkg:huggingface/acme/${name}@${'a'.repeat(40)}`,
+    license: 'other',
+    licenseName: 'MIT',
+    licenseLink: link,
+    gated: false,
+    files: []
+  })
+  const deps = [
+    dependency('acme/nc', null, { ecosystem: 'huggingface', hubKind: 'model', path: 'train.py', line: 3, resolved: resolved('nc', 'https://creativecommons.org/licenses/by-nc/4.0/') }),
+    dependency('acme/ok', null, { ecosystem: 'huggingface', hubKind: 'model', path: 'train.py', line: 4, resolved: resolved('ok', 'https://opensource.org/licenses/MIT') })
+  ]
+  const r = await assessLicenses({ artifacts: [], dependencies: deps, config: config('licenses:\n  deny: ["CC-BY-NC-*"]'), tree: fsTreeReader(root), now: NOW })
+  expect(r.findings.map((f) => `${f.rule} ${f.severity} ${f.path}:${f.line} ${f.message}`)).toEqual([
+    "license-conflict warning train.py:3 The card declares MIT but its `license_link: https://creativecommons.org/licenses/by-nc/4.0/` points at CC-BY-NC-4.0; which one applies is unclear. Applies to `pkg:huggingface/acme/nc@aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`.",
+    "license-denied error train.py:3 The card's `license_link: https://creativecommons.org/licenses/by-nc/4.0/` on the Hub (https://huggingface.co/acme/nc) points at the license CC-BY-NC-4.0, which the license policy denies (CC-BY-NC-* in licenses.deny). Applies to `pkg:huggingface/acme/nc@aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`."
+  ])
 })

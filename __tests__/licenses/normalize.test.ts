@@ -71,7 +71,8 @@ test('license: other uses license_name and license_link', () => {
     name: 'Acme Model License v2',
     url: 'https://acme.example/license',
     restriction: null,
-    note: null
+    note: null,
+    custom: true
   })
   // A license_name that is itself a Hub id resolves to it, keeping the card's link.
   expect(normalizeLicense('other', { name: 'llama3', link: 'LICENSE' })).toMatchObject({ expression: 'LicenseRef-hf-llama3', url: 'LICENSE' })
@@ -190,7 +191,8 @@ describe('fail closed: a correction never drops a license or a word', () => {
       name: 'Acme, Inc. research license',
       url: null,
       restriction: null,
-      note: null
+      note: null,
+      custom: true
     })
   })
 
@@ -262,4 +264,87 @@ test('shown: invisible characters escaped, clipped with an ellipsis, never insid
   expect(shown('a'.repeat(300), 200)).toBe(`${'a'.repeat(199)}…`)
   expect(shown(`${'a'.repeat(198)}\u{1F600}x`, 200)).toBe(`${'a'.repeat(198)}…`)
   expect(shown(`${'a'.repeat(197)}\u{1F600}xy`, 200)).toBe(`${'a'.repeat(197)}\u{1F600}…`)
+})
+
+describe('one license written another way: read only where the reading is unambiguous', () => {
+  test('`license: [mit]` (one item) is that license; two or more stay unknown', () => {
+    expect(expr(['mit'])).toBe('known:MIT')
+    expect(expr(['cc-by-nc-4.0'])).toBe('known:CC-BY-NC-4.0')
+    expect(expr(['mit', 'apache-2.0'])).toBe('unknown:null')
+    expect(expr([['mit']])).toBe('unknown:null')
+  })
+
+  test.each([
+    ['CC0', 'CC0-1.0'],
+    ['cc0', 'CC0-1.0'],
+    ['cc-by-sa 4.0', 'CC-BY-SA-4.0'],
+    ['cc by nc 4.0', 'CC-BY-NC-4.0'],
+    ['cc_by_nc_4.0', 'CC-BY-NC-4.0'],
+    ['New BSD', 'BSD-3-Clause'],
+    ['MIT license (MIT)', 'MIT'],
+    ['Apache License 2.0 (Apache-2.0)', 'Apache-2.0'],
+    ['Expat', 'MIT'],
+    ['ASL 2.0', 'Apache-2.0'],
+    ['Llama 3.1', 'LicenseRef-scancode-llama-3.1-license-2024'],
+    ['llama-3', 'LicenseRef-hf-llama3'],
+    ['CreativeML OpenRAIL-M', 'LicenseRef-scancode-stable-diffusion-2022-08-22'],
+    ['Creative Commons Attribution-NonCommercial 4.0', 'CC-BY-NC-4.0'],
+    ['Creative Commons Attribution Non Commercial 4.0 International', 'CC-BY-NC-4.0'],
+    ['Attribution-NonCommercial-ShareAlike 4.0 International Public License', 'CC-BY-NC-SA-4.0'],
+    ['Attribution-NonCommercial 4.0 International (CC BY-NC 4.0)', 'CC-BY-NC-4.0'],
+    ['Creative Commons Zero v1.0 Universal', 'CC0-1.0']
+  ])('%s → %s', (written, id) => {
+    expect(expr(written)).toBe(`known:${id}`)
+  })
+
+  test.each(['BSD', 'New', 'ASL', 'Creative Commons Attribution', 'Attribution-NonCommercial-NoDerivatives-ShareAlike 4.0', 'Creative Commons Attribution 4.0 for research', 'MIT (Apache-2.0)', 'BY 4.0', 'Llama'])(
+    '%s stays unknown',
+    (written) => {
+      expect(expr(written)).toBe('unknown:null')
+    }
+  )
+})
+
+describe('license_name: look-alike letters and restrictive words', () => {
+  test('a Cyrillic or full-width letter makes the name unknown, shown escaped', () => {
+    expect(normalizeLicense('other', { name: 'CC BY-N\u0421 4.0' })).toMatchObject({
+      state: 'unknown',
+      note: "`license_name: CC BY-N\\u0421 4.0` has letters that look like others (U+0421 '\u0421'), so it cannot be shown or matched as the license's name; write the name in plain letters."
+    })
+    expect(normalizeLicense('other', { name: '\uff4d\uff49\uff54' })).toMatchObject({ state: 'unknown', note: expect.stringContaining("(U+FF4D '\uff4d')") })
+    // Chinese names and accented Latin are names, not disguises.
+    expect(normalizeLicense('other', { name: '通义千问许可协议' })).toMatchObject({ state: 'known', expression: 'LicenseRef-other', name: '通义千问许可协议' })
+    expect(normalizeLicense('other', { name: 'Licence de recherche Élysée' })).toMatchObject({ state: 'known', expression: 'LicenseRef-Licence-de-recherche-lys-e' })
+  })
+
+  test('a name that says non-commercial or research only carries that as a use restriction', () => {
+    expect(normalizeLicense('other', { name: 'MIT (non-commercial use only)' })).toEqual({
+      state: 'known',
+      expression: 'LicenseRef-MIT-non-commercial-use-only',
+      name: 'MIT (non-commercial use only)',
+      url: null,
+      restriction: 'The license\'s name says "MIT (non-commercial use only)": its terms restrict use (non commercial); read them before any commercial or product use.',
+      note: null,
+      custom: true
+    })
+    expect(normalizeLicense('other', { name: 'Acme NC License' })!.restriction).toBe(
+      'The license\'s name says "Acme NC License": its terms restrict use (NC: non-commercial); read them before any commercial or product use.'
+    )
+    expect(normalizeLicense('other', { name: 'Acme Research Only License' })!.restriction).toMatch(/\(research only\)/)
+    expect(normalizeLicense('other', { name: 'Acme Model License v2' })!.restriction).toBeNull()
+  })
+
+  test('a license_name that names a Creative Commons license in words is that SPDX id', () => {
+    expect(normalizeLicense('other', { name: 'Creative Commons Attribution-NonCommercial 4.0', link: 'https://example.com/terms' })).toMatchObject({ state: 'known', expression: 'CC-BY-NC-4.0', url: 'https://example.com/terms' })
+  })
+
+  test('`license: other` with only a license_link to a known license page is that license', () => {
+    expect(normalizeLicense('other', { link: 'https://creativecommons.org/licenses/by-nc/4.0/legalcode' })).toMatchObject({
+      state: 'known',
+      expression: 'CC-BY-NC-4.0',
+      url: 'https://creativecommons.org/licenses/by-nc/4.0/legalcode',
+      note: 'read `license_link: https://creativecommons.org/licenses/by-nc/4.0/legalcode` as CC-BY-NC-4.0'
+    })
+    expect(normalizeLicense('other', { link: 'https://acme.example/license' })).toMatchObject({ state: 'unknown' })
+  })
 })

@@ -19,6 +19,14 @@ const ROUTES: Record<string, unknown> = {
   '/pypi/apachepkg/1.0/json': { info: { license: null, classifiers: ['License :: OSI Approved :: Apache Software License'] } },
   '/pypi/nolicense/1.0/json': { info: { license: '', classifiers: [] } },
   '/pypi/bsdfamily/1.0/json': { info: { license: null, classifiers: ['License :: OSI Approved :: BSD License'] } },
+  '/pypi/ncmit/1.0/json': { info: { license: 'CC-BY-NC-4.0, MIT', classifiers: ['License :: OSI Approved :: MIT License'] } },
+  '/pypi/looseapache/1.0/json': { info: { license: 'Apache', classifiers: ['License :: OSI Approved :: Apache Software License'] } },
+  '/pypi/notice/1.0/json': { info: { license: 'Copyright 2018 Databricks, Inc.  All rights reserved.', classifiers: ['License :: OSI Approved :: Apache Software License'] } },
+  '/pypi/ownername/1.0/json': { info: { license: 'The MIT License (Microsoft)', classifiers: ['License :: OSI Approved :: MIT License'] } },
+  '/pypi/proprietary/1.0/json': { info: { license: null, classifiers: ['License :: Other/Proprietary License', 'License :: OSI Approved :: MIT License'] } },
+  '/pypi/proponly/1.0/json': { info: { license: null, classifiers: ['License :: Other/Proprietary License'] } },
+  '/pypi/twoopen/1.0/json': { info: { license: '', classifiers: ['License :: OSI Approved :: MIT License', 'License :: OSI Approved :: Apache Software License'] } },
+  '/pypi/newbsd/1.0/json': { info: { license: 'new BSD', classifiers: ['License :: OSI Approved :: BSD License'] } },
   '/@tensorflow%2Ftfjs/4.22.0': { name: '@tensorflow/tfjs', license: 'Apache-2.0' },
   '/onnxruntime-web/latest': { name: 'onnxruntime-web', license: { type: 'MIT', url: 'x' } },
   '/legacy/1.0.0': { name: 'legacy', licenses: [{ type: 'MIT' }, { type: 'Apache-2.0' }] }
@@ -89,6 +97,25 @@ test('PyPI: license_expression, license, full license text, classifiers (OR), UN
   expect(hits.sort()).toEqual(
     ['/pypi/apachepkg/1.0/json', '/pypi/bsdfamily/1.0/json', '/pypi/gplpkg/1.0/json', '/pypi/newpkg/1.0/json', '/pypi/nolicense/1.0/json', '/pypi/oldpkg/json', '/pypi/textpkg/1.0/json', '/pypi/torch/2.1.0/json']
   )
+})
+
+test('PyPI fails closed: an unreadable `license` field is not settled by the classifiers; a proprietary classifier is no alternative', async () => {
+  const index = new PackageIndex({ pypiUrl: base })
+  expect(short(await index.lookup(dependency('ncmit', '1.0')))).toBe(
+    'unknown The `license` field `CC-BY-NC-4.0, MIT` cannot be read as a license (`CC-BY-NC-4.0, MIT` joins licenses with `,`, which SPDX does not define (do all of them apply, or may one be chosen?); write `CC-BY-NC-4.0 AND MIT` if all of them apply or `CC-BY-NC-4.0 OR MIT` if one may be chosen); the classifiers say MIT, which does not settle it: the field may add or change terms.'
+  )
+  expect(short(await index.lookup(dependency('ownername', '1.0')))).toBe(
+    'unknown The `license` field `The MIT License (Microsoft)` cannot be read as a license (`The MIT License (Microsoft)` is not an SPDX license expression or a Hugging Face license id); the classifiers say MIT, which does not settle it: the field may add or change terms.'
+  )
+  // A field that only names the classifiers' license loosely, or only says who holds the copyright, is settled by them.
+  expect(short(await index.lookup(dependency('looseapache', '1.0')))).toBe('known Apache-2.0')
+  expect(short(await index.lookup(dependency('notice', '1.0')))).toBe('known Apache-2.0')
+  expect(short(await index.lookup(dependency('newbsd', '1.0')))).toBe('known BSD-3-Clause')
+  expect(short(await index.lookup(dependency('proprietary', '1.0')))).toBe(
+    'unknown The classifiers name a proprietary license (`Other/Proprietary License`) beside MIT: whether the open license may be chosen, or the proprietary terms also apply, is not said.'
+  )
+  expect(short(await index.lookup(dependency('proponly', '1.0')))).toBe('known LicenseRef-Proprietary')
+  expect(short(await index.lookup(dependency('twoopen', '1.0')))).toBe('known MIT OR Apache-2.0')
 })
 
 test('npm: license string, legacy object and list, scoped names, latest for unpinned', async () => {

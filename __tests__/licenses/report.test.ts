@@ -28,6 +28,10 @@ const CASES: [string, string, Json[] | undefined, string | null][] = [
     'LicenseRef-Acme-Research-License'
   ],
   ['nameonly', 'license_name: acme-research', [{ license: { name: 'acme-research' } }], 'LicenseRef-acme-research'],
+  ['onelist', 'license: [mit]', [{ license: { id: 'MIT' } }], 'MIT'],
+  ['cctitle', 'license: other\nlicense_name: Creative Commons Attribution-NonCommercial 4.0 International', [{ license: { id: 'CC-BY-NC-4.0' } }], 'CC-BY-NC-4.0'],
+  // A link to another license is not this license's text: the id without it (and license-conflict says why).
+  ['foreignlink', 'license: mit\nlicense_link: https://creativecommons.org/licenses/by-nc/4.0/legalcode', [{ license: { id: 'MIT' } }], 'MIT'],
   // Unreadable: no license at all rather than a named license a tool would match ("MIT AND" as MIT).
   ['bool', 'license: true', undefined, null],
   ['dangling', 'license: MIT AND', undefined, null],
@@ -93,6 +97,8 @@ describe('the JSON report', () => {
     expect(cardOf('other')).toMatchObject({ license: 'Acme Research License', licenseLink: 'https://acme.example/license' })
     // license_name alone reads like `license: other`.
     expect(cardOf('nameonly').license).toBe('acme-research')
+    expect(cardOf('foreignlink')).toMatchObject({ license: 'mit', licenseLink: null })
+    expect(report.findings.filter((f) => f.path === 'foreignlink/README.md').map((f) => `${f.rule} ${f.line}`)).toEqual(['license-denied 3', 'license-conflict 2'])
     const json = renderJson(report)
     expect(json).not.toMatch(/[\u0000\u202e]/) // eslint-disable-line no-control-regex
     expect(json).not.toContain('a'.repeat(200))

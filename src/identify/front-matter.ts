@@ -61,6 +61,10 @@ function findBlock(text: string): { start: number; end: number } | 'unclosed' | 
   const openBreak = i + 3
   let start = openBreak
   while (isBreak(text[start])) start++
+  // `---` on the very next line: the pattern needs a line break of its own before the closing `---`, so this is no block.
+  if (start === openBreak + 1 || (start === openBreak + 2 && text[openBreak] === '\r' && text[openBreak + 1] === '\n')) {
+    if (text.startsWith('---', start) && (start + 3 === text.length || isBreak(text[start + 3]))) return null
+  }
   // The closing line breaks may not reuse the opening's first one: `---\n---` is no block.
   for (let p = text.indexOf('---', openBreak + 2); p >= 0; p = text.indexOf('---', p + 1)) {
     if (!isBreak(text[p - 1])) continue

@@ -1,14 +1,20 @@
+import path from 'node:path'
 import { parse as parseToml } from 'smol-toml'
 import type { Artifact } from '../types.js'
 import { cardLicense, CARD_FILE, type CardLicense } from './card-license.js'
 import { normalizeLicense } from './normalize.js'
 import { clipLine } from '../util/clip.js'
-import { ancestors, joinPath, type RepoFiles } from './repo-files.js'
+import { ancestors, joinPath, MAX_READ, type RepoFiles } from './repo-files.js'
 import { LICENSE_TEXTS_FILE, type LicenseTextLoader } from './license-texts.js'
 import { matchLicenseText, type TextVerdict } from './text-match.js'
 import type { LicenseEvidence, NormalizedLicense } from './types.js'
 
-const LICENSE_FILE = /^(licen[cs]e|copying)(\.(md|txt|rst))?$/i
+/** `LICENSE`, `LICENSE.md`, `LICENSE-MODEL`, `LICENCE.txt`, `COPYING.LESSER`, ...: every file named as a license. */
+const LICENSE_FILE = /^(licen[cs]e|copying)([-_.][A-Za-z0-9._-]*)?$/i
+/** Named like a license but in a format that is not its plain text (code, markup, images). */
+const NOT_LICENSE_TEXT = /\.(py|js|mjs|cjs|ts|json|ya?ml|toml|html?|xml|pdf|png|jpe?g|gif|svg|docx?|odt|rtf|ipynb|sh|c|h|cc|cpp|rs|go|java|csv|zip|gz)$/i
+/** LICENSE files read per directory; more is reported as unread rather than silently skipped. */
+export const MAX_LICENSE_FILES = 10
 
 /** Per-run memo of what each card and LICENSE file says (many artifacts share one). */
 export class SourceCache {
@@ -52,9 +58,26 @@ export async function artifactSources(files: RepoFiles, cache: SourceCache, subj
   }
   const evidence: LicenseEvidence[] = []
   if (card?.license) evidence.push({ source: 'card', path: card.path, line: card.line, declared: card.declared ?? '', license: card.license })
+  if (card?.link) evidence.push({ source: 'card-link', path: card.path, line: card.link.line, declared: card.link.declared, license: card.link.license })
 
-  const licenseFile = await nearest(files, scope, (n) => LICENSE_FILE.test(n), licenseFileRank)
-  if (licenseFile) evidence.push(await readLicenseFile(files, cache, licenseFile))
+  // Every LICENSE file of the nearest directory that has one: a second file (LICENSE.txt, LICENSE-MODEL) may carry other terms.
+  const licenseFiles = await allNearest(files, scope, isLicenseFile, licenseFileRank)
+  for (const p of licenseFiles.slice(0, MAX_LICENSE_FILES)) evidence.push(await readLicenseFile(files, cache, p))
+  if (licenseFiles.length > MAX_LICENSE_FILES) {
+    const dir = path.posix.dirname(licenseFiles[0]!)
+    const rest = licenseFiles.slice(MAX_LICENSE_FILES)
+    evidence.push({
+      source: 'license-file',
+      path: rest[0]!,
+      line: null,
+      declared: 'unread license files',
+      license: {
+        ...unread,
+        note: `${dir === '.' ? 'The repository root' : dir} has ${licenseFiles.length} license files; ModelGate reads ${MAX_LICENSE_FILES}, so ${rest.length} (${clipLine(rest.map((p) => path.posix.basename(p)).join(', '), 120)}) went unread.`,
+        fix: 'Keep the license of the artifact in one LICENSE file (and the card), and move other texts (third-party notices) to a folder of their own.'
+      }
+    })
+  }
 
   if (!isCard && artifact?.kind === 'model') {
     const configPath = joinPath(dirs[0]!, 'config.json')
@@ -102,8 +125,13 @@ const unread: NormalizedLicense = { state: 'unknown', expression: null, name: nu
 
 /** A LICENSE file is identified by its text; its name only says where to look. */
 async function identifyLicenseFile(files: RepoFiles, relPath: string, load?: LicenseTextLoader): Promise<LicenseEvidence> {
-  const text = await files.text(relPath)
-  const verdict: TextVerdict = text === null ? { match: null, reason: 'the file cannot be read' } : await matchLicenseText(text, load)
+  const read = await files.sized(relPath)
+  const verdict: TextVerdict =
+    read === null
+      ? { match: null, reason: 'the file cannot be read' }
+      : read.size > MAX_READ
+        ? { match: null, reason: `the file is ${Math.ceil(read.size / 1024)} KiB, over the ${MAX_READ / 1024} KiB a license text is read to (no license text is that long), so what it says past that is unknown` }
+        : await matchLicenseText(read.text, load)
   if (!verdict.match) {
     const license: NormalizedLicense = verdict.unavailable
       ? { ...unread, note: `${relPath} cannot be identified: ${verdict.reason}.`, fix: `Install ModelGate complete (dist/${LICENSE_TEXTS_FILE} beside the bundle, or node_modules for a source checkout) and scan again; until then this LICENSE file is unchecked.` }
@@ -117,15 +145,27 @@ async function identifyLicenseFile(files: RepoFiles, relPath: string, load?: Lic
 }
 
 async function nearest(files: RepoFiles, dirs: string[], want: (name: string) => boolean, rank: (name: string) => number): Promise<string | null> {
-  for (const dir of dirs) {
-    const hits = (await files.filesIn(dir)).filter(want).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1))
-    if (hits[0]) return joinPath(dir, hits[0])
-  }
-  return null
+  return (await allNearest(files, dirs, want, rank))[0] ?? null
 }
 
+/** The wanted files of the first directory that has any, best first. */
+async function allNearest(files: RepoFiles, dirs: string[], want: (name: string) => boolean, rank: (name: string) => number): Promise<string[]> {
+  for (const dir of dirs) {
+    const hits = (await files.filesIn(dir)).filter(want).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1))
+    if (hits.length > 0) return hits.map((h) => joinPath(dir, h))
+  }
+  return []
+}
+
+function isLicenseFile(name: string): boolean {
+  return LICENSE_FILE.test(name) && !NOT_LICENSE_TEXT.test(name)
+}
+
+/** `LICENSE` first, then `LICENSE.md` / `LICENSE.txt`, then other `LICENSE-*` files, then `COPYING*`. */
 function licenseFileRank(name: string): number {
-  return /^licen/i.test(name) ? (name.includes('.') ? 1 : 0) : 2
+  if (!/^licen/i.test(name)) return 3
+  if (/^licen[cs]e$/i.test(name)) return 0
+  return /^licen[cs]e\.(md|txt|rst)$/i.test(name) ? 1 : 2
 }
 
 /** `license` of a JSON object (package.json: a string, or the legacy `{ "type": ... }`). */

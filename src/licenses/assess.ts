@@ -9,6 +9,7 @@ import { artifactSources, SourceCache, type ArtifactSources } from './artifact-s
 import type { LicensesConfig } from './config-schema.js'
 import { mergeFindings, type PendingFinding } from './findings.js'
 import { normalizeLicense } from './normalize.js'
+import { linkedLicense } from './license-link.js'
 import { clipLine } from '../util/clip.js'
 import { PackageIndex, type IndexAnswer, type RegistryOptions } from './package-index.js'
 import { compatible, evaluate, policyFor, type KindPolicy, type Subject } from './policy.js'
@@ -39,6 +40,8 @@ export interface AssessLicensesResult {
   licenses: Map<string, ResolvedLicense>
   /** What each card read on the way declares (path → license; cards that declare nothing are absent), for the report. */
   cards: Map<string, NormalizedLicense>
+  /** Cards whose `license_link` points at another license than the one they declare: the link is not that license's text. */
+  foreignLinks: Set<string>
   findings: Finding[]
 }
 
@@ -101,11 +104,13 @@ export async function assessLicenses(input: AssessLicensesInput): Promise<Assess
     pending.push(...findingsFor(s, policyFor(config, s.subject)))
   }
   const declared = new Map<string, NormalizedLicense>()
-  for (const [p, card] of cache.cards) {
-    const license = (await card)?.license
-    if (license) declared.set(p, license)
+  const foreignLinks = new Set<string>()
+  for (const [p, read] of cache.cards) {
+    const card = await read
+    if (card?.license) declared.set(p, card.license)
+    if (card?.link && card.license?.state === 'known' && !card.license.custom && !compatible(card.license.expression!, card.link.license.expression!)) foreignLinks.add(p)
   }
-  return { licenses, cards: declared, findings: mergeFindings(pending) }
+  return { licenses, cards: declared, foreignLinks, findings: mergeFindings(pending) }
 }
 
 function artifactSubject(a: Artifact, subject: Subject, src: ArtifactSources): Assessed {
@@ -139,6 +144,12 @@ function hubSubject(d: Dependency, r: HubResolution): Assessed {
   const license = r.license === null ? null : normalizeLicense(r.license, { name: r.licenseName, link: r.licenseLink })
   const declared = r.licenseName ? `other (license_name: ${r.licenseName})` : r.license
   const evidence: LicenseEvidence[] = license && declared ? [{ source: 'hub', path: page, line: null, declared: clipLine(declared, 200), license }] : []
+  // The card's `license_link` on the Hub, when it is the page of one known license: judged and compared like a card's in the repository.
+  const linked = r.licenseLink ? linkedLicense(r.licenseLink) : null
+  const linkLicense = linked ? normalizeLicense(linked) : null
+  if (evidence.length > 0 && linkLicense?.state === 'known') {
+    evidence.push({ source: 'card-link', path: page, line: null, declared: `license_link: ${clipLine(r.licenseLink!, 180)}`, license: { ...linkLicense, url: r.licenseLink! } })
+  }
   return {
     key: r.purl,
     subject,
@@ -186,7 +197,8 @@ const UNKNOWN_FIX =
 function findingsFor(s: Assessed, policy: KindPolicy): PendingFinding[] {
   const out: PendingFinding[] = []
   const r = s.resolved
-  const at = (e: LicenseEvidence | null): { path: string; line: number | null } => (e && e.source !== 'package-index' && e.source !== 'hub' ? { path: e.path, line: e.line } : s.home)
+  // What the index and the Hub declare is not a file of the repository: its findings go on the manifest or code line.
+  const at = (e: LicenseEvidence | null): { path: string; line: number | null } => (e && e.source !== 'package-index' && e.source !== 'hub' && !s.hub ? { path: e.path, line: e.line } : s.home)
   const add = (f: Omit<PendingFinding, 'subject'>): void => {
     out.push({ ...f, subject: s.key })
   }
@@ -277,29 +289,59 @@ function findingsFor(s: Assessed, policy: KindPolicy): PendingFinding[] {
     }
   }
 
-  const conflict = cardConflict(r.evidence)
-  if (conflict) {
-    add({
-      rule: 'license-conflict',
-      severity: 'warning',
-      path: conflict.card.path,
-      line: conflict.card.line,
-      message: `The card declares ${conflict.card.license.expression} but ${conflict.file.path} is the text of ${conflict.file.license.expression}; which one applies is unclear.`,
-      fix: 'Make the card and the LICENSE file agree: correct the card\'s `license:` or replace the LICENSE file with the license the artifact is really under.'
-    })
+  for (const c of conflicts(r.evidence)) {
+    add({ rule: 'license-conflict', severity: 'warning', ...(s.hub ? s.home : c.at), message: c.message, fix: c.fix })
   }
   return out
 }
 
-/** Card and LICENSE file both name a license and no choice of terms satisfies both. */
-function cardConflict(evidence: LicenseEvidence[]): { card: LicenseEvidence; file: LicenseEvidence } | null {
-  const card = evidence.find((e) => e.source === 'card' && e.license.state === 'known')
-  const file = evidence.find((e) => e.source === 'license-file' && e.license.state === 'known')
-  if (!card || !file || compatible(card.license.expression!, file.license.expression!)) return null
-  // `license: other` + `license_link: LICENSE` says "the terms are in that file": not a contradiction.
+const CARD_FIX = "Make the card and the LICENSE file agree: correct the card's `license:` or replace the LICENSE file with the license the artifact is really under."
+const LINK_FIX = "Make `license` and `license_link` name the same license: link to that license's text, or correct `license:` if the linked one applies."
+const FILES_FIX =
+  'Keep one license per artifact: remove the LICENSE file that does not apply, or say on the card which terms apply (`license: MIT AND CC-BY-NC-4.0` if all of them do, `MIT OR CC-BY-NC-4.0` if one may be chosen).'
+
+/**
+ * Declarations that name licenses which cannot both hold: the card against its
+ * `license_link` and against each LICENSE file; with no card, the LICENSE files
+ * against each other (the first one, by name, is the reference).
+ */
+function conflicts(evidence: LicenseEvidence[]): { at: { path: string; line: number | null }; message: string; fix: string }[] {
+  const known = (e: LicenseEvidence): boolean => e.license.state === 'known' && e.license.expression !== null
+  const card = evidence.find((e) => (e.source === 'card' || e.source === 'hub') && known(e))
+  const link = evidence.find((e) => e.source === 'card-link' && known(e))
+  const files = evidence.filter((e) => e.source === 'license-file' && known(e))
+  const out: { at: { path: string; line: number | null }; message: string; fix: string }[] = []
+  // A custom `license_name` (a LicenseRef of that name) says nothing the link could contradict: the link is where its terms are.
+  if (card && link && !card.license.custom && !compatible(card.license.expression!, link.license.expression!)) {
+    out.push({
+      at: { path: card.path, line: card.line },
+      message: `The card declares ${card.license.expression} but its \`${link.declared}\` points at ${link.license.expression}; which one applies is unclear.`,
+      fix: LINK_FIX
+    })
+  }
+  if (card) {
+    const against = files.filter((f) => !compatible(card.license.expression!, f.license.expression!) && !linkedFile(card, f))
+    if (against.length > 0) {
+      out.push({ at: { path: card.path, line: card.line }, message: `The card declares ${card.license.expression} but ${textsOf(against)}; which one applies is unclear.`, fix: CARD_FIX })
+    }
+    return out
+  }
+  const [first, ...others] = files
+  const against = first ? others.filter((f) => !compatible(first.license.expression!, f.license.expression!)) : []
+  if (first && against.length > 0) {
+    out.push({ at: { path: first.path, line: null }, message: `${first.path} is the text of ${first.license.expression} but ${textsOf(against)}; which one applies is unclear.`, fix: FILES_FIX })
+  }
+  return out
+}
+
+function textsOf(files: LicenseEvidence[]): string {
+  return files.map((f) => `${f.path} is the text of ${f.license.expression}`).join(' and ')
+}
+
+/** `license: other` + `license_link: LICENSE` says "the terms are in that file": not a contradiction. */
+function linkedFile(card: LicenseEvidence, file: LicenseEvidence): boolean {
   const link = card.license.url
-  if (link && card.license.expression!.startsWith('LicenseRef-') && linksTo(link, card.path, file.path)) return null
-  return { card, file }
+  return !!link && card.license.expression!.startsWith('LicenseRef-') && linksTo(link, card.path, file.path)
 }
 
 function linksTo(link: string, cardPath: string, filePath: string): boolean {
@@ -311,6 +353,8 @@ function describe(e: LicenseEvidence): string {
   switch (e.source) {
     case 'card':
       return e.declared.startsWith('license_name: ') ? `The card declares \`${e.declared}\`, read as` : `The card declares \`license: ${e.declared}\`, read as`
+    case 'card-link':
+      return e.path.startsWith('http') ? `The card's \`${e.declared}\` on the Hub (${e.path}) points at the license` : `The card's \`${e.declared}\` points at the license`
     case 'license-file':
       return `${e.path} is the license text of`
     case 'model-config':

@@ -2,6 +2,7 @@ import path from 'node:path'
 import { cardKind, readFrontMatter, type FrontMatter } from '../identify/front-matter.js'
 import { inDataFolder } from '../identify/by-name.js'
 import { normalizeLicense } from './normalize.js'
+import { linkedLicense } from './license-link.js'
 import { shown } from './display.js'
 import type { NormalizedLicense } from './types.js'
 
@@ -16,6 +17,8 @@ export interface CardLicense {
   declared: string | null
   /** Null when the card declares no license. */
   license: NormalizedLicense | null
+  /** The license `license_link` points at, when it is a page of one known license (a Creative Commons deed, an SPDX or OSI page, ...). */
+  link?: { line: number | null; declared: string; license: NormalizedLicense }
 }
 
 /**
@@ -44,13 +47,26 @@ export function cardLicense(relPath: string, text: string): CardLicense | null {
   // `license_name` (with `license_link`) and no `license:` is how the Hub names a custom license too: read it as `other`.
   const nameOnly = absent(meta.license) && typeof meta.license_name === 'string' && meta.license_name.trim() !== ''
   const license = normalizeLicense(nameOnly ? 'other' : meta.license, { name: meta.license_name, link: meta.license_link })
+  const line = (nameOnly ? null : keyLine(fm, 'license')) ?? keyLine(fm, 'license_name') ?? keyLine(fm, '<<')
+  const link = linkEvidence(meta.license_link, fm)
   return {
     path: relPath,
     kind: kind === 'dataset-card' ? 'dataset' : 'model',
-    line: (nameOnly ? null : keyLine(fm, 'license')) ?? keyLine(fm, 'license_name'),
+    line,
     declared: !license ? null : nameOnly ? `license_name: ${shown(String(meta.license_name).trim().replace(/`/g, "'"), 180)}` : declaredText(meta.license, meta.license_name),
-    license
+    license,
+    ...(link ? { link } : {})
   }
+}
+
+/** `license_link` to the page of one known license: a declaration of its own, which the policy and the conflict check see. */
+function linkEvidence(value: unknown, fm: FrontMatter): CardLicense['link'] | null {
+  if (typeof value !== 'string') return null
+  const link = value.trim()
+  const id = linkedLicense(link)
+  const license = id ? normalizeLicense(id) : null
+  if (!license || license.state !== 'known') return null
+  return { line: keyLine(fm, 'license_link'), declared: `license_link: ${shown(link.replace(/`/g, "'"), 180)}`, license: { ...license, url: link, note: `read the link as ${id}` } }
 }
 
 function absent(v: unknown): boolean {

@@ -13,3 +13,8 @@ export function shown(text: string, max: number): string {
   const cut = /[\uD800-\uDBFF]/.test(escaped[max - 2] ?? '') ? max - 2 : max - 1
   return `${escaped.slice(0, cut)}…`
 }
+
+/** Every character outside ASCII written as `\uXXXX`: a look-alike letter made visible. */
+export function escapeNonAscii(text: string): string {
+  return text.replace(/[^\p{ASCII}]/gu, (c) => c.split('').map((u) => `\\u${u.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''))
+}

@@ -1,10 +1,12 @@
 import parse from 'spdx-expression-parse'
 import correct from 'spdx-correct'
 import { HF_LICENSES, HF_LICENSES_DOC, type HfLicense } from './hf-licenses.js'
-import { currentId, spdxIdOf, spdxInfo } from './spdx-ids.js'
+import { allSpdxIds, currentId, spdxIdOf, spdxInfo } from './spdx-ids.js'
 import { restrictedFamilyByHfId, restrictedFamilyByText, USE_RESTRICTED } from './use-restrictions.js'
 import type { NormalizedLicense } from './types.js'
-import { shown } from './display.js'
+import { linkedLicense } from './license-link.js'
+import { restrictiveWords } from './restrictive-words.js'
+import { escapeNonAscii, shown } from './display.js'
 
 /** Longer than this is prose or a pasted license text, not an identifier. */
 const MAX_ID_CHARS = 200
@@ -23,6 +25,8 @@ export function normalizeLicense(declared: unknown, other: { name?: unknown; lin
   if (declared === undefined || declared === null) return null
   if (Array.isArray(declared)) {
     if (declared.length === 0) return null
+    // `license: [mit]` (a one-item list, as dataset cards often write it) is that license; two or more are for a human to choose.
+    if (declared.length === 1 && (typeof declared[0] === 'string' || typeof declared[0] === 'number')) return normalizeLicense(declared[0], other)
     return unknown(`\`license\` is a list of ${declared.length} values; write one SPDX expression instead (e.g. \`MIT OR Apache-2.0\`).`)
   }
   if (typeof declared !== 'string' && typeof declared !== 'number') return unknown('`license` is not a string.')
@@ -38,7 +42,123 @@ export function normalizeLicense(declared: unknown, other: { name?: unknown; lin
   if (text === 'UNLICENSED') return known('LicenseRef-UNLICENSED', 'UNLICENSED (no license granted)', null, null)
   const hf = hfEntry(lower)
   if (hf && !hf.spdx) return hfLicense(lower, hf)
+  if (!hf) {
+    const alias = aliasOf(text)
+    if (alias?.hf) return hfLicense(alias.hf, HF_LICENSES[alias.hf]!)
+    if (alias?.spdx) return withInfo(alias.spdx, `read \`${quote(text, 80)}\` as ${alias.spdx}`)
+  }
   return spdxExpression(text)
+}
+
+/**
+ * One license written another way: an SPDX or Hugging Face id with spaces or
+ * underscores for its dashes, in any case (`cc-by-sa 4.0`, `Llama 3.1`,
+ * `CreativeML OpenRAIL-M`), a well-known other name (`Expat`, `New BSD`, `ASL
+ * 2.0`, `CC0`), or a Creative Commons license by its title (`Creative Commons
+ * Attribution-NonCommercial 4.0 International`). Each reading is exact: every word
+ * is part of the one name, so nothing is guessed or dropped.
+ */
+function aliasOf(text: string): { spdx?: string; hf?: string } | null {
+  const key = shapeKey(text)
+  return SHAPES.get(key) ?? (Object.hasOwn(OTHER_NAMES, key) ? { spdx: OTHER_NAMES[key]! } : null) ?? creativeCommonsTitle(text)
+}
+
+/** Lower case; `_`, spaces and dashes as one `-`; a dash between letters and digits (`llama3.1` ~ `llama 3.1`). */
+function shapeKey(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/([a-z])(?=\d)/g, '$1-')
+    .replace(/(\d)(?=[a-z])/g, '$1-')
+    .replace(/[\s_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+}
+
+/** Every SPDX id and Hugging Face id by its shape; a shape two different licenses share is left out. */
+const SHAPES: Map<string, { spdx?: string; hf?: string }> = (() => {
+  const out = new Map<string, { spdx?: string; hf?: string } | null>()
+  const add = (key: string, v: { spdx?: string; hf?: string }): void => {
+    const seen = out.get(key)
+    if (seen === undefined) out.set(key, v)
+    else if (seen && (seen.spdx !== v.spdx || seen.hf !== v.hf)) out.set(key, null)
+  }
+  for (const id of allSpdxIds()) add(shapeKey(id), { spdx: spdxIdOf(id)! })
+  for (const [id, hf] of Object.entries(HF_LICENSES)) {
+    if (hf.category === 'family-ambiguous' || hf.category === 'unknown' || hf.category === 'custom') continue
+    add(shapeKey(id), hf.spdx ? { spdx: hf.spdx } : { hf: id })
+  }
+  return new Map([...out].filter((e): e is [string, { spdx?: string; hf?: string }] => e[1] !== null))
+})()
+
+/**
+ * Names of one license that are neither its id nor its SPDX name (keys in
+ * `shapeKey` form). Only names with one reading: `BSD` (which clauses?) or `GPL`
+ * (which version?) are not here.
+ */
+const OTHER_NAMES: Readonly<Record<string, string>> = {
+  expat: 'MIT',
+  'expat-license': 'MIT',
+  'new-bsd': 'BSD-3-Clause',
+  'new-bsd-license': 'BSD-3-Clause',
+  'bsd-new': 'BSD-3-Clause',
+  'modified-bsd': 'BSD-3-Clause',
+  'modified-bsd-license': 'BSD-3-Clause',
+  'revised-bsd': 'BSD-3-Clause',
+  'revised-bsd-license': 'BSD-3-Clause',
+  'simplified-bsd': 'BSD-2-Clause',
+  'simplified-bsd-license': 'BSD-2-Clause',
+  // ASL: the Apache Software License, as Fedora and others abbreviate it.
+  'asl-2': 'Apache-2.0',
+  'asl-2.0': 'Apache-2.0',
+  'asl-v-2': 'Apache-2.0',
+  'asl-v-2.0': 'Apache-2.0',
+  'cc-0': 'CC0-1.0',
+  'cc-0-universal': 'CC0-1.0',
+  'cc-0-1.0-universal': 'CC0-1.0'
+}
+
+/**
+ * A Creative Commons license by its title: `Creative Commons Attribution-NonCommercial-ShareAlike 4.0
+ * International (Public License)`, `Attribution 4.0 International`, `CC BY NC 4.0`, `Creative Commons
+ * Zero v1.0 Universal`. Every word must be part of the title; the result must be an SPDX id.
+ */
+function creativeCommonsTitle(text: string): { spdx: string } | null {
+  if (/[^A-Za-z0-9 .,_-]/.test(text)) return null
+  const words = text
+    .toLowerCase()
+    .replace(/\bcreative[\s_-]+commons\b/g, 'cc')
+    .replace(/\bnon[\s_-]+commercial\b/g, 'noncommercial')
+    .replace(/\bshare[\s_-]+alike\b/g, 'sharealike')
+    .replace(/\bno[\s_-]+deriv(ative)?s\b/g, 'noderivs')
+    .replace(/\bnoderivatives\b/g, 'noderivs')
+    .split(/[\s_,-]+/)
+    .filter(Boolean)
+  let i = 0
+  const cc = words[i] === 'cc' ? (i++, true) : false
+  if (cc && (words[i] === 'zero' || words[i] === '0')) {
+    i++
+    if (/^v?1(\.0)?$/.test(words[i] ?? '')) i++
+    if (words[i] === 'universal') i++
+    return i === words.length ? { spdx: 'CC0-1.0' } : null
+  }
+  if (!(words[i] === 'attribution' || (cc && words[i] === 'by'))) return null
+  i++
+  const flags = new Set<string>()
+  const FLAG: Record<string, string> = { noncommercial: 'NC', nc: 'NC', noderivs: 'ND', nd: 'ND', sharealike: 'SA', sa: 'SA' }
+  while (words[i] && Object.hasOwn(FLAG, words[i]!)) {
+    const f = FLAG[words[i]!]!
+    if (flags.has(f)) return null
+    flags.add(f)
+    i++
+  }
+  const version = /^v?(\d)(?:\.(\d))?$/.exec(words[i] ?? '')
+  if (!version || (flags.has('ND') && flags.has('SA'))) return null
+  i++
+  if (words[i] === 'international' || words[i] === 'unported' || words[i] === 'generic') i++
+  if (words[i] === 'public') i++
+  if (words[i] === 'license' || words[i] === 'licence') i++
+  if (i !== words.length) return null
+  const id = spdxIdOf(`CC-BY${['NC', 'ND', 'SA'].filter((f) => flags.has(f)).map((f) => `-${f}`).join('')}-${version[1]}.${version[2] ?? '0'}`)
+  return id ? { spdx: id } : null
 }
 
 /** An SPDX expression as written, in any letter case, or corrected by spdx-correct when the guess is safe. */
@@ -49,6 +169,12 @@ function spdxExpression(text: string): NormalizedLicense {
   if (recased) {
     const parsed = tryParse(recased)
     if (parsed) return withInfo(parsed, null)
+  }
+  // `MIT License (MIT)`, `Attribution-NonCommercial 4.0 International (CC BY-NC 4.0)`: one license, named twice.
+  const twice = /^([^()]+?)\s*\(([^()]+)\)$/.exec(text)
+  if (twice) {
+    const [a, b] = [normalizeLicense(twice[1]!), normalizeLicense(twice[2]!)]
+    if (a?.state === 'known' && b?.state === 'known' && a.expression === b.expression && !/\s(AND|OR|WITH)\s/.test(a.expression!)) return withInfo(a.expression!, `read \`${quote(text, 80)}\` as ${a.expression}`)
   }
   if (text.length <= MAX_CORRECT_CHARS) {
     const guess = safeCorrection(text)
@@ -117,17 +243,50 @@ function otherLicense(other: { name?: unknown; link?: unknown }): NormalizedLice
   const link = rawLink && !/[\s\p{Cc}\p{Cf}]/u.test(rawLink) ? rawLink : null
   if (name) {
     if (INVISIBLE.test(name)) return unknown(`\`license_name: ${quote(name, 80)}\` contains control or invisible formatting characters, so it cannot be shown as the license's name.`)
+    const disguised = lookAlikeLetter(name)
+    if (disguised) {
+      return unknown(
+        `\`license_name: ${quote(escapeNonAscii(name), 120)}\` has letters that look like others (${disguised}), so it cannot be shown or matched as the license's name; write the name in plain letters.`
+      )
+    }
     // `license_name: llama3` names a Hub id; `license_name: Apache-2.0` an SPDX one.
     const asId = name.toLowerCase() === 'other' ? null : normalizeLicense(name)
     if (asId?.state === 'known') return { ...asId, url: link ?? asId.url }
     // `license_name: cc-by-nc-4.0, mit` is a list of licenses, not the name of a custom one.
     if (asId && listedIds(name)) return asId
     const family = restrictedFamilyByText(`${name} ${link ?? ''}`)
-    return known(licenseRef(name), name, link, family?.summary ?? null)
+    return { ...known(licenseRef(name), name, link, family?.summary ?? restrictedByName(name)), custom: true }
   }
   const family = link ? restrictedFamilyByText(link) : undefined
   if (family) return { ...hfLicense(family.hf, HF_LICENSES[family.hf]!), url: link }
+  // `license: other` + `license_link: https://creativecommons.org/licenses/by-nc/4.0/`: the link names the license.
+  const linked = link ? linkedLicense(link) : null
+  if (linked) return { ...withInfo(linked, `read \`license_link: ${quote(link!, 120)}\` as ${linked}`), url: link }
   return unknown('`license: other` without `license_name` does not say which license.')
+}
+
+/**
+ * A letter that can pass for another in a name: a Cyrillic, Greek, Armenian or
+ * Cherokee letter (`С` for `C` in "CC BY-NС 4.0") or a compatibility form
+ * (full-width `ｍｉｔ`). Said as `U+0421 'С'`; null when there is none. Chinese,
+ * Japanese and accented Latin names pass.
+ */
+function lookAlikeLetter(name: string): string | null {
+  for (const c of name) {
+    if (c.normalize('NFKC') !== c || /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}\p{Script=Cherokee}]/u.test(c)) return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} '${c}'`
+  }
+  return null
+}
+
+
+/**
+ * The restriction a custom license's name announces ("MIT non-commercial use only",
+ * "Acme Research-Only License"), as a summary for `license-use-restricted`.
+ */
+function restrictedByName(name: string): string | null {
+  const words = name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()
+  const hit = /\bnc\b/.exec(words) ?? restrictiveWords(words)
+  return hit ? `The license's name says "${quote(name, 80)}": its terms restrict use (${hit[0] === 'nc' ? 'NC: non-commercial' : hit[0]}); read them before any commercial or product use.` : null
 }
 
 function hfLicense(id: string, hf: HfLicense): NormalizedLicense {
@@ -239,6 +398,11 @@ function safeCorrection(text: string): string | null {
   if (text.endsWith('+') && !/-or-later|\+/.test(guess)) return null
   if (!wordsAccountedFor(words, guess)) return null
   return tryParse(guess)
+}
+
+/** True when every word of `text` is part of `expression`'s ids or SPDX names (or a filler such as "license"): `Apache` for Apache-2.0. */
+export function namesOnly(text: string, expression: string): boolean {
+  return text.length <= MAX_CORRECT_CHARS && !/[^A-Za-z0-9 .+_-]/.test(text) && wordsAccountedFor(text, expression)
 }
 
 /** Words that name no license and change no terms. */

@@ -1,8 +1,8 @@
 import type { Dependency } from '../types.js'
-import { normalizeLicense } from './normalize.js'
+import { namesOnly, normalizeLicense } from './normalize.js'
 import { clipLine } from '../util/clip.js'
-import { classifierLicense } from './pypi-classifiers.js'
-import { matchLicenseText } from './text-match.js'
+import { classifierLicense, PYPI_CLASSIFIERS } from './pypi-classifiers.js'
+import { matchLicenseText, pureCopyrightLine } from './text-match.js'
 import type { NormalizedLicense } from './types.js'
 
 export interface RegistryOptions {
@@ -141,7 +141,12 @@ type Declared = { declared: string | null; license: NormalizedLicense | null }
 /**
  * PyPI, strongest first: `license_expression` (PEP 639, SPDX), `license` (free
  * text: an id, or a whole license text, which is matched like a LICENSE file),
- * then the `License ::` classifiers (several are alternatives: OR).
+ * then the `License ::` classifiers. Several classifiers are alternatives (OR)
+ * only when all of them are open licenses; with `Other/Proprietary License` among
+ * them, which terms apply is unknown. Fail closed: a `license` field that cannot
+ * be read is not settled by the classifiers (it may add or change terms), unless
+ * its words only name the classifiers' license (`Apache` beside `Apache Software
+ * License`) or it is a bare copyright notice (who, not which terms).
  */
 async function pypiLicense(data: Record<string, unknown>): Promise<Declared> {
   const info = (data.info ?? {}) as Record<string, unknown>
@@ -150,30 +155,57 @@ async function pypiLicense(data: Record<string, unknown>): Promise<Declared> {
   let fromText: Declared | null = null
   const text = typeof info.license === 'string' ? info.license.trim() : ''
   // setuptools wrote "UNKNOWN" when a project gave no license.
-  if (text && text !== 'UNKNOWN') {
+  if (text && text !== 'UNKNOWN' && !copyrightNoticeOnly(text)) {
     const n = text.length <= 200 ? normalizeLicense(text) : null
     if (n?.state === 'known') return { declared: clipLine(text, 200), license: n }
+    let reason = n?.note ?? null
     if (text.length > 200) {
       const verdict = await matchLicenseText(text)
       if (verdict.match?.method === 'text') return { declared: `license text matching ${verdict.match.id}`, license: normalizeLicense(verdict.match.id) }
+      if (!verdict.match) reason = `its text is not recognised: ${verdict.reason}.`
     }
-    fromText = { declared: clipLine(text, 200), license: n ?? normalizeLicense(text) }
+    fromText = { declared: clipLine(text, 200), license: unknownLicense(reason ?? normalizeLicense(text)?.note ?? 'it is not a license identifier.') }
   }
   const classifiers = (Array.isArray(info.classifiers) ? info.classifiers : []).filter((c): c is string => typeof c === 'string')
   const named = classifiers.map((c) => ({ c, id: classifierLicense(c) })).filter((x) => x.id !== undefined)
-  if (named.length > 0) {
-    const declared = clipLine(named.map((x) => x.c).join('; '), 200)
-    if (named.every((x) => x.id)) {
-      const license = normalizeLicense([...new Set(named.map((x) => x.id!))].join(' OR '))
-      const apache = named.some((x) => x.c.endsWith(':: Apache Software License'))
-      return { declared, license: license && apache ? { ...license, note: 'the classifier `Apache Software License` names no version; read as Apache-2.0' } : license }
-    }
-    if (!fromText) {
-      const unread = named.find((x) => !x.id)!.c
-      return { declared, license: { state: 'unknown', expression: null, name: null, url: null, restriction: null, note: `The classifier \`${unread}\` does not name one license.` } }
+  if (named.length === 0) return fromText ?? { declared: null, license: null }
+  const declared = clipLine(named.map((x) => x.c).join('; '), 200)
+  const family = named.find((x) => !x.id)
+  if (family) return fromText ? { ...fromText, license: unreadField(fromText, `the classifier \`${family.c}\` does not name one license either`) } : { declared, license: unknownLicense(`The classifier \`${family.c}\` does not name one license.`) }
+  const ids = [...new Set(named.map((x) => x.id!))]
+  if (ids.length > 1 && ids.includes(PROPRIETARY)) {
+    const open = ids.filter((id) => id !== PROPRIETARY)
+    return {
+      declared,
+      license: unknownLicense(
+        `The classifiers name a proprietary license (\`Other/Proprietary License\`) beside ${open.join(', ')}: whether the open license may be chosen, or the proprietary terms also apply, is not said.`
+      )
     }
   }
-  return fromText ?? { declared: null, license: null }
+  const license = normalizeLicense(ids.join(' OR '))
+  if (!license) return fromText ?? { declared: null, license: null }
+  if (fromText) {
+    // `license: Apache` beside `License :: OSI Approved :: Apache Software License`: the field names the same license, loosely.
+    if (!(license.state === 'known' && namesOnly(text, license.expression!))) return { ...fromText, license: unreadField(fromText, `the classifiers say ${license.expression ?? declared}, which does not settle it: the field may add or change terms`) }
+  }
+  const apache = named.some((x) => x.c.endsWith(':: Apache Software License'))
+  return { declared, license: apache ? { ...license, note: 'the classifier `Apache Software License` names no version; read as Apache-2.0' } : license }
+}
+
+const PROPRIETARY = PYPI_CLASSIFIERS['Other/Proprietary License']!
+
+/** A `license` field that is only a copyright notice ("Copyright 2018 Databricks, Inc. All rights reserved."): no terms at all. */
+function copyrightNoticeOnly(text: string): boolean {
+  const lines = text.split(/\r\n?|\n/).filter((l) => l.trim())
+  return lines.length > 0 && lines.length <= 5 && lines.every(pureCopyrightLine)
+}
+
+function unreadField(field: Declared, more: string): NormalizedLicense {
+  return unknownLicense(`The \`license\` field \`${clipLine(field.declared ?? '', 80).replace(/`/g, "'")}\` cannot be read as a license (${(field.license?.note ?? '').replace(/\.$/, '')}); ${more}.`)
+}
+
+function unknownLicense(note: string): NormalizedLicense {
+  return { state: 'unknown', expression: null, name: null, url: null, restriction: null, note }
 }
 
 /** npm: `license` (SPDX expression), or the legacy `license: { type }` / `licenses: [{ type }]`. */

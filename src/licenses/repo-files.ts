@@ -2,7 +2,7 @@ import path from 'node:path'
 import type { TreeReader } from '../verify/tree-reader.js'
 
 /** LICENSE files and metadata are small; anything bigger is read only in part. */
-const MAX_READ = 512 * 1024
+export const MAX_READ = 512 * 1024
 
 /**
  * The scanned tree as license resolution needs it: the files of one directory
@@ -12,7 +12,7 @@ const MAX_READ = 512 * 1024
  */
 export class RepoFiles {
   private dirs = new Map<string, Promise<string[]>>()
-  private texts = new Map<string, Promise<string | null>>()
+  private texts = new Map<string, Promise<{ text: string; size: number } | null>>()
 
   constructor(private readonly tree: TreeReader) {}
 
@@ -30,7 +30,12 @@ export class RepoFiles {
   }
 
   /** UTF-8 text of a file (its first 512 KiB), null when it cannot be read. */
-  text(relPath: string): Promise<string | null> {
+  async text(relPath: string): Promise<string | null> {
+    return (await this.sized(relPath))?.text ?? null
+  }
+
+  /** The text (its first 512 KiB) and the file's whole size in bytes: a caller that must see all of a file can tell it was cut. */
+  sized(relPath: string): Promise<{ text: string; size: number } | null> {
     let t = this.texts.get(relPath)
     if (!t) {
       t = this.read(relPath)
@@ -39,11 +44,11 @@ export class RepoFiles {
     return t
   }
 
-  private async read(relPath: string): Promise<string | null> {
+  private async read(relPath: string): Promise<{ text: string; size: number } | null> {
     try {
       const src = await this.tree.open(relPath)
       try {
-        return (await src.read(0, Math.min(src.size, MAX_READ))).toString('utf8')
+        return { text: (await src.read(0, Math.min(src.size, MAX_READ))).toString('utf8'), size: src.size }
       } finally {
         await src.close()
       }

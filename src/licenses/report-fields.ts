@@ -32,6 +32,8 @@ export function applyLicenses(artifacts: Artifact[], dependencies: Dependency[],
       if (a.card.license === null && declared?.state === 'known') a.card.license = declared.name
     }
     if (a.card?.license) a.card.license = shown(a.card.license, MAX_DECLARED)
+    // A link to another license is not the text of this one: the BOM must not give it as this license's url (license-conflict says so).
+    if (a.card?.licenseLink && result.foreignLinks?.has(a.path)) a.card.licenseLink = null
     if (a.card?.licenseLink) a.card.licenseLink = shown(a.card.licenseLink, 2048)
   }
   const rows: LicenseExceptionRow[] = []

@@ -33,6 +33,11 @@ const BY_LOWER = new Map<string, string>()
 for (const id of Object.keys(spdxList)) BY_LOWER.set(id.toLowerCase(), currentId(id))
 for (const [old, now] of Object.entries(GNU_DEPRECATED)) BY_LOWER.set(old.toLowerCase(), now)
 
+/** Every id of the SPDX license list (deprecated ones included). */
+export function allSpdxIds(): string[] {
+  return Object.keys(spdxList)
+}
+
 /** The current SPDX id for `text` in any letter case (deprecated GNU ids upgraded), else null. */
 export function spdxIdOf(text: string): string | null {
   return BY_LOWER.get(text.toLowerCase()) ?? null

@@ -2,6 +2,8 @@ import { clipLine } from '../util/clip.js'
 import { LICENSE_TEXTS_FILE, loadLicenseTexts, type LicenseTextLoader } from './license-texts.js'
 import { isDeprecated } from './spdx-ids.js'
 import { USE_RESTRICTED } from './use-restrictions.js'
+import { restrictiveWords } from './restrictive-words.js'
+import { escapeNonAscii } from './display.js'
 
 /**
  * Identifies a LICENSE file by its text, not its name: word-bigram Dice similarity
@@ -10,9 +12,19 @@ import { USE_RESTRICTED } from './use-restrictions.js'
  * best match is accepted; a near miss (MIT with an extra clause, a truncated Apache
  * text) is reported as unrecognised rather than guessed.
  *
- * Calibrated on the 386 LICENSE files of this repository's node_modules: every one
- * whose package.json names a single license matches it, or a stricter variant
- * whose extra clause really is in the file (BSD-2-Clause-Views).
+ * A match must also be the license and nothing else: once a candidate is chosen,
+ * every word of the file (all of it, what follows "END OF TERMS AND CONDITIONS"
+ * too) must be explained by the candidate's own text, apart from a pure copyright
+ * notice (marker, years, a holder's name, "All rights reserved") and a handful of
+ * stray words (a title such as "The MIT License (MIT)"). Added terms in any words
+ * or language, restrictive wording however short, and letters the (ASCII) license
+ * does not have (a Cyrillic "о" in "non-commercial") refuse the match.
+ *
+ * Calibrated on the 242 distinct LICENSE files of this repository's node_modules:
+ * every one whose text is a single license matches it, or a stricter variant whose
+ * extra clause really is in the file (BSD-2-Clause-Views). The 8 that carry a
+ * paragraph of their own besides the license (a fork notice, "files under src/ are
+ * licensed ...", a CC0 exception for data) are refused, with that paragraph quoted.
  */
 
 /** Dice below this is not the same license. */
@@ -23,6 +35,10 @@ const CLOSE = 0.06
 const EVIDENCE_GAP = 0.25
 /** Two survivors closer than this, with different texts: ambiguous. */
 const TIE = 0.01
+/** Words the chosen license does not explain, beyond which the file holds more than that license. */
+export const MAX_EXTRA_WORDS = 12
+/** No license text is this long (the longest in the SPDX list is under 100 KiB); a file past it is not compared. */
+export const MAX_TEXT_CHARS = 512 * 1024
 
 export interface LicenseTextMatch {
   /** SPDX id, or for a title match the Hugging Face id of a model license family. */
@@ -40,8 +56,14 @@ interface Candidate {
   /** Representative id; identical texts (GPL-3.0-only / -or-later) share one candidate. */
   id: string
   words: number
+  /** The terms: the words before "END OF TERMS AND CONDITIONS" (what follows is advice, often left out). */
   tokens: string[]
+  /** Every word, the appendix included: what a file may contain and still be this license. */
+  all: string[]
+  /** The text has letters outside ASCII (a French or German license): look-alike letters are not checked. */
+  nonAscii: boolean
   bag?: Bag
+  allBag?: Bag
 }
 
 interface Bag {
@@ -53,9 +75,11 @@ interface Bag {
 const corpora = new Map<LicenseTextLoader, Promise<Candidate[]>>()
 
 export async function matchLicenseText(text: string, load: LicenseTextLoader = loadLicenseTexts): Promise<TextVerdict> {
-  const tokens = tokenize(text)
+  if (text.length > MAX_TEXT_CHARS) return { match: null, reason: `the file is over ${MAX_TEXT_CHARS / 1024} KiB, longer than any license text, so it was not compared` }
+  const input = prepare(text)
+  const tokens = input.terms
   if (tokens.length < 5) return { match: null, reason: 'the file has too few words to be a license text' }
-  const input = bagOf(tokens)
+  const inputBag = bagOf(tokens)
   let candidates: Candidate[]
   try {
     candidates = await loadCorpus(load)
@@ -73,13 +97,13 @@ export async function matchLicenseText(text: string, load: LicenseTextLoader = l
   for (const c of candidates) {
     // Dice cannot exceed 2·min/(a+b): skip texts of a very different length unread.
     if ((2 * Math.min(c.words, tokens.length)) / (c.words + tokens.length) < MIN_SCORE) continue
-    scored.push({ c, score: dice(input, (c.bag ??= bagOf(c.tokens))) })
+    scored.push({ c, score: dice(inputBag, (c.bag ??= bagOf(c.tokens))) })
   }
   scored.sort((a, b) => b.score - a.score || (a.c.id < b.c.id ? -1 : 1))
   const best = scored[0]
   if (!best || best.score < MIN_SCORE) return byTitle(text) ?? { match: null, reason: 'its text matches no license in the SPDX list closely enough' }
   const close = scored.filter((s) => s.score >= best.score - CLOSE)
-  const present = (own: Candidate, rival: Candidate): number => evidence(input, own.bag!, rival.bag!)
+  const present = (own: Candidate, rival: Candidate): number => evidence(inputBag, own.bag!, rival.bag!)
   // Drop a candidate when a rival's distinguishing words are clearly in the file and its own are not.
   const survivors = close.filter((x) => !close.some((y) => y !== x && present(y.c, x.c) - present(x.c, y.c) >= EVIDENCE_GAP))
   const [first, second] = survivors
@@ -87,25 +111,37 @@ export async function matchLicenseText(text: string, load: LicenseTextLoader = l
   if (second && second.score > first.score - TIE) {
     return { match: null, reason: `its text is equally close to ${first.c.id} and ${second.c.id}` }
   }
-  const added = restrictiveAddition(tokens, first.c.bag!)
-  if (added) return { match: null, reason: `its text is ${first.c.id} with added terms ("${added}")` }
-  return { match: { id: first.c.id, method: 'text', score: Math.round(first.score * 1000) / 1000 } }
+  const id = first.c.id
+  const extra = unexplained(input.all, (first.c.allBag ??= bagOf(first.c.all)))
+  const restrictive = extra.spans.map(restrictiveIn).find((q) => q !== null)
+  if (restrictive) return { match: null, reason: `its text is ${id} with added terms ("${restrictive}")` }
+  if (input.nonAscii && !first.c.nonAscii) {
+    return { match: null, reason: `its text is ${id} but has letters ${id} does not have ("${input.nonAscii}"): a look-alike letter can hide added terms` }
+  }
+  if (extra.count > MAX_EXTRA_WORDS) {
+    const longest = extra.spans.reduce((a, b) => (b.split(' ').length > a.split(' ').length ? b : a))
+    return { match: null, reason: `its text is ${id} with ${extra.count} words that are not part of it ("${clipWords(longest, 14)}")` }
+  }
+  return { match: { id, method: 'text', score: Math.round(first.score * 1000) / 1000 } }
 }
 
-/** Words that make an added passage a change of terms rather than a project note. */
-const RESTRICTIVE = /\b(non ?commercial|commercial|prohibit\w*|restrict\w*|forbid\w*|shall not|may not|must not|not permitted|research (purposes|use)|only for|exclusively)\b/
-
 /**
- * A close match with a restrictive clause added ("for non-commercial purposes
- * only") is not that license: the passages of the file the candidate does not
- * explain are searched for restrictive wording. Project notes ("this library is
- * a fork of ...") pass.
+ * The passages of the file the license's own text does not explain. A word is
+ * explained when it is part of three or more words in a row that are in the
+ * license (two overlapping word pairs): a lone pair such as "of the" or "and to"
+ * is in every license by chance. `count` is the number of unexplained words; the
+ * spans keep the explained words at their edges for context.
  */
-function restrictiveAddition(tokens: string[], bag: Bag): string | null {
+function unexplained(tokens: string[], bag: Bag): { count: number; spans: string[] } {
+  const pair = tokens.map((t, i) => i + 1 < tokens.length && bag.counts.has(`${t} ${tokens[i + 1]}`))
+  // Pair i (words i, i+1) is explained when it joins an explained neighbour.
+  const covered = (i: number): boolean => i >= 0 && i + 1 < tokens.length && pair[i]! && ((i > 0 && pair[i - 1]!) || pair[i + 1]!)
+  let count = 0
+  for (let i = 0; i < tokens.length; i++) if (!covered(i - 1) && !covered(i)) count++
   const spans: string[] = []
   let span: string[] = []
   for (let i = 0; i + 1 < tokens.length; i++) {
-    if (bag.counts.has(`${tokens[i]} ${tokens[i + 1]}`)) {
+    if (covered(i)) {
       if (span.length) spans.push(span.join(' '))
       span = []
     } else {
@@ -114,15 +150,23 @@ function restrictiveAddition(tokens: string[], bag: Bag): string | null {
     }
   }
   if (span.length) spans.push(span.join(' '))
-  for (const s of spans) {
-    const m = RESTRICTIVE.exec(s)
-    if (m) {
-      const words = s.split(' ')
-      const at = s.slice(0, m.index).split(' ').length - 1
-      return words.slice(Math.max(0, at - 3), at + 6).join(' ')
-    }
-  }
-  return null
+  // A file of one word has no pairs: the word itself is unexplained.
+  if (tokens.length === 1) spans.push(tokens[0]!)
+  return { count, spans }
+}
+
+/** The restrictive wording in a passage, with a few words around it; null when there is none. */
+function restrictiveIn(span: string): string | null {
+  const m = restrictiveWords(span)
+  if (!m) return null
+  const words = span.split(' ')
+  const at = span.slice(0, m.index).split(' ').length - 1
+  return words.slice(Math.max(0, at - 3), at + 6).join(' ')
+}
+
+function clipWords(text: string, n: number): string {
+  const words = text.split(' ')
+  return words.length > n ? `${words.slice(0, n).join(' ')} …` : text
 }
 
 /** Model licenses are not in the SPDX list; their title in the first lines names them. */
@@ -145,11 +189,11 @@ function loadCorpus(load: LicenseTextLoader): Promise<Candidate[]> {
     const byText = new Map<string, Candidate>()
     for (const id of Object.keys(full).sort()) {
       if (isDeprecated(id) || id.endsWith('+')) continue
-      const tokens = tokenize(full[id]!.licenseText)
-      if (tokens.length < 5) continue
-      const key = tokens.join(' ')
+      const p = prepare(full[id]!.licenseText)
+      if (p.terms.length < 5) continue
+      const key = p.all.join(' ')
       const seen = byText.get(key)
-      if (!seen) byText.set(key, { id, words: tokens.length, tokens })
+      if (!seen) byText.set(key, { id, words: p.terms.length, tokens: p.terms, all: p.all, nonAscii: p.nonAscii !== null })
       else if (preferred(id, seen.id)) seen.id = id
     }
     return [...byText.values()]
@@ -165,27 +209,84 @@ function preferred(a: string, b: string): boolean {
   return rank(a) - rank(b) < 0 || (rank(a) === rank(b) && (a.length < b.length || (a.length === b.length && a < b)))
 }
 
+/** A copyright statement: `Copyright (c) 2024`, `Copyright 2024`, `(c) 2024`, `©`, `Copyright Acme` (not "copyright notice"). */
+const COPYRIGHT_MARK = /\bcopyright\s*(\(c\)|©|\d|<|\[)|©|\(c\)\s*\d/i
+const COPYRIGHT_NAME = /\bCopyright\s+[A-Z][a-z]/
+/** Words of a sentence, not of a name: a copyright line holding them says more than who holds the copyright. */
+const CLAUSE_WORDS = new Set(
+  [
+    'use used uses using only not no nor may must shall should will can cannot licensed license licence licenses licensing permitted permission permit',
+    'prohibited prohibit restricted restriction commercial noncommercial research purpose purposes terms term conditions condition require requires required',
+    'allowed allow granted grant except subject agree agreement distribute distributed distribution redistribute redistributions redistribution sell sale',
+    'modify copy copies paid fee fees profit is are be was were if unless without notice notices holder holders owner owners liable above following provided warranty'
+  ]
+    .join(' ')
+    .split(' ')
+)
+/** Longest holder name (in words) a pure copyright line may carry. */
+const MAX_HOLDER_WORDS = 16
+
 /**
- * Lower case, words only; copyright statements dropped (they name the holder, not
- * the terms) and the usual holder placeholders folded into one word, so
- * "THE AUTHOR DISCLAIMS" and "ISC DISCLAIMS" read alike. Only whole lines that start
- * like a copyright statement go: "copyright notice" inside a wrapped clause stays.
+ * True for a line that only says who holds a copyright: the marker, years, a
+ * holder's name (with an e-mail address or a URL), "All rights reserved", a few
+ * words of attribution ("Port to TypeScript Copyright Isaac Z. Schlueter"). A line
+ * that goes on ("... Licensed for non-commercial use only") is kept, and its words
+ * must be explained like any other; so are the license's own sentences that
+ * mention the copyright ("The above copyright notice ... shall be included").
  */
-export function tokenize(text: string): string[] {
-  return text
-    .slice(0, 512 * 1024)
+export function pureCopyrightLine(line: string): boolean {
+  if (!COPYRIGHT_MARK.test(line) && !COPYRIGHT_NAME.test(line)) return false
+  const rest = line
     .toLowerCase()
-    // What follows the terms (Apache's appendix, the GPL's "How to Apply") is advice, often left out.
-    .split('end of terms and conditions')[0]!
-    .split(/\r\n?|\n/)
-    .filter((l) => !/^\s*(copyright\s*(\(c\)|©|\d|<)|\(c\)\s*\d|©)/.test(l))
-    .join('\n')
-    .replace(/https?:\/\/\S+/g, ' ')
-    .replace(/[^a-z0-9]+/g, ' ')
+    .replace(/all rights reserved/g, ' ')
+    .replace(/\bcopyright\b|\(c\)|©/g, ' ')
+    // Placeholders of license templates (`<year> <copyright holders>`, `[yyyy] [name of copyright owner]`), addresses, links.
+    .replace(/<[^<>]*>|\[[^[\]]*\]|\S+@\S+|\b[a-z][a-z0-9+.-]*:\/\/\S+/g, ' ')
+  const words = rest.split(/[^\p{L}\p{N}]+/u).filter((w) => w && !/^\d+$/.test(w) && w !== 'present')
+  return words.length <= MAX_HOLDER_WORDS && !words.some((w) => CLAUSE_WORDS.has(w)) && restrictiveWords(words.join(' ')) === null
+}
+
+/**
+ * Lower case, letters and digits only; pure copyright lines dropped (they name
+ * the holder, not the terms) and the usual holder placeholders folded into one
+ * word, so "THE AUTHOR DISCLAIMS" and "ISC DISCLAIMS" read alike. URLs keep their
+ * words (`https` read as `http`). `terms` stops at "END OF TERMS AND CONDITIONS";
+ * `nonAscii` is the first word (escaped) with a letter outside ASCII, null if none.
+ */
+function prepare(text: string): { terms: string[]; all: string[]; nonAscii: string | null } {
+  const kept = text.split(/\r\n?|\n/).filter((l) => !pureCopyrightLine(l))
+  const joined = kept.join('\n')
+  const odd = joined.split(/\s+/).find(lookAlike)
+  const all = joined
+    .toLowerCase()
+    .replace(/\bhttps:\/\//g, 'http://')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .replace(/\b(the )?(isc|authors?|copyright (holders?|owners?))\b/g, ' holder ')
     .split(' ')
     .filter(Boolean)
+  const end = indexOfRun(all, ['end', 'of', 'terms', 'and', 'conditions'])
+  return { terms: end < 0 ? all : all.slice(0, end), all, nonAscii: odd ? escapeNonAscii(clipLine(odd, 40)) : null }
 }
+
+/**
+ * A word with a letter that is not Latin (a Cyrillic "о" in "nоn-cоmmercial") or
+ * a compatibility form (full-width "ｍｉｔ"): in an English license text such a
+ * letter hides words from anyone reading for them. Accented Latin letters
+ * ("Marchán") are names, not disguises.
+ */
+function lookAlike(word: string): boolean {
+  if (!/[^\p{ASCII}]/u.test(word)) return false
+  return word.normalize('NFKC') !== word || /(?![\p{Script=Latin}])[\p{L}\p{M}]/u.test(word.normalize('NFC'))
+}
+
+function indexOfRun(tokens: string[], run: string[]): number {
+  outer: for (let i = 0; i + run.length <= tokens.length; i++) {
+    for (let j = 0; j < run.length; j++) if (tokens[i + j] !== run[j]) continue outer
+    return i
+  }
+  return -1
+}
+
 
 function bagOf(tokens: string[]): Bag {
   const counts = new Map<string, number>()

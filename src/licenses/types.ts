@@ -22,13 +22,16 @@ export interface NormalizedLicense {
   note: string | null
   /** For `unknown`, when the usual advice (declare an SPDX id) does not apply: what to do instead. */
   fix?: string
+  /** A `license_name` that names no license ModelGate knows: the `LicenseRef-*` stands for that name only. */
+  custom?: true
 }
 
 /** Where a declaration was found, strongest first in LICENSE_SOURCE_ORDER. */
+/** `card-link`: the license a card's `license_link` points at (a Creative Commons deed, an SPDX page, ...). */
 /** `hub`: the card license the Hugging Face Hub reports for a referenced model or dataset (hub lookups). */
-export type LicenseSourceKind = 'card' | 'license-file' | 'model-config' | 'model-metadata' | 'package-metadata' | 'package-index' | 'hub'
+export type LicenseSourceKind = 'card' | 'card-link' | 'license-file' | 'model-config' | 'model-metadata' | 'package-metadata' | 'package-index' | 'hub'
 
-export const LICENSE_SOURCE_ORDER: readonly LicenseSourceKind[] = ['card', 'license-file', 'model-config', 'model-metadata', 'package-metadata', 'package-index', 'hub']
+export const LICENSE_SOURCE_ORDER: readonly LicenseSourceKind[] = ['card', 'card-link', 'license-file', 'model-config', 'model-metadata', 'package-metadata', 'package-index', 'hub']
 
 export interface LicenseEvidence {
   source: LicenseSourceKind
