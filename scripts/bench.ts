@@ -20,7 +20,7 @@ const repo = path.resolve(import.meta.dirname, '..')
 const work = path.join(repo, '.bench', ...(QUICK ? ['quick'] : []))
 const rssFile = path.join(os.tmpdir(), `modelgate-bench-rss-${process.pid}`)
 const cli = process.env.BENCH_CLI ?? path.join(repo, 'dist', 'cli.js')
-const sizeText = (bytes: number) => (bytes >= GiB ? `${bytes / GiB} GiB` : `${Math.round(bytes / MiB)} MiB`)
+const sizeText = (bytes: number) => (bytes >= GiB ? `${Number((bytes / GiB).toFixed(2))} GiB` : `${Math.round(bytes / MiB)} MiB`)
 
 interface Case {
   name: string
