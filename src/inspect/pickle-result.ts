@@ -16,6 +16,31 @@ export function pickleResult(r: PickleScanResult, where?: string): InspectResult
   return { facts, issues }
 }
 
+/**
+ * Tensor facts from a torch pickle's persistent ids (pickle/torch-storages.ts), only when the
+ * whole stream was read: `parameters` counts every element stored (parameters and buffers alike).
+ */
+export function torchStorageFacts(r: PickleScanResult): Facts {
+  const s = r.storages
+  const facts: Facts = {}
+  if (!r.complete) return facts
+  if (s.storages !== null && s.elements !== null && s.dtypes !== null) {
+    facts.storages = s.storages
+    facts.parameters = s.elements
+    if (s.dtypes.length > 0) facts.dtypes = s.dtypes.join(',')
+  }
+  if (s.tensors !== null) facts.tensors = s.tensors
+  return facts
+}
+
+/** A legacy (non-zip) torch.save file: its pickles, version and tensors. */
+export async function inspectLegacyTorch(chunks: AsyncIterable<Uint8Array>): Promise<InspectResult> {
+  const r = await scanPickle(chunks, { framework: 'torch' })
+  const out = pickleResult(r)
+  const version: Facts = r.legacyTorchVersion !== null ? { format_version: String(r.legacyTorchVersion) } : {}
+  return { facts: { framework: 'pytorch', ...version, ...out.facts, ...torchStorageFacts(r) }, issues: out.issues }
+}
+
 export async function inspectPickleStream(chunks: AsyncIterable<Uint8Array>, opts: PickleScanOptions = {}, where?: string): Promise<InspectResult> {
   return pickleResult(await scanPickle(chunks, opts), where)
 }

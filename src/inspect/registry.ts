@@ -14,9 +14,11 @@ import {
   npzPicklePayload
 } from './formats/index.js'
 import { inspectJoblib } from './containers/joblib.js'
+import { inspectXgboost } from './formats/xgboost.js'
+import { inspectSentencepiece } from './formats/sentencepiece.js'
 import { scanZipPickles } from './containers/zip-members.js'
 import { inspectTarOrGzip } from './containers/tar-members.js'
-import { inspectPickleStream } from './pickle-result.js'
+import { inspectLegacyTorch, inspectPickleStream } from './pickle-result.js'
 import { inspectCard } from './cards/card.js'
 import { inspectHfConfig } from './cards/hf-config.js'
 import { inspectArrowFile, inspectArrowStream, inspectDelimited, inspectFeatherV1, inspectJsonl, inspectParquet, inspectTfrecord, inspectZarr } from './datasets/index.js'
@@ -41,7 +43,7 @@ const TORCH_STORAGE = /(^|\/)data\/\d+$/
  */
 export const INSPECTORS: Partial<Record<string, Inspector>> = {
   pickle: (src) => inspectPickleStream(src.stream()),
-  'pytorch-legacy': (src) => inspectPickleStream(src.stream(), { framework: 'torch' }),
+  'pytorch-legacy': (src) => inspectLegacyTorch(src.stream()),
   'pytorch-zip': (src) => scanZipPickles(src, { kind: 'PyTorch archive', framework: 'torch', skip: (n) => TORCH_STORAGE.test(n) }),
   torchscript: (src) => scanZipPickles(src, { kind: 'TorchScript archive', framework: 'torch', skip: (n) => TORCH_STORAGE.test(n) }),
   zip: (src) => scanZipPickles(src, { kind: 'zip archive' }),
@@ -72,6 +74,9 @@ export const INSPECTORS: Partial<Record<string, Inspector>> = {
   tflite: (src, ctx) => inspectTflite(src, ctx),
   tfjs: (src, ctx) => inspectTfjs(src, ctx),
   'tf-savedmodel': (src, ctx) => inspectSavedModel(src, ctx),
+  'xgboost-json': (src, ctx) => inspectXgboost(src, 'json', ctx),
+  'xgboost-ubj': (src, ctx) => inspectXgboost(src, 'ubj', ctx),
+  sentencepiece: (src, ctx) => inspectSentencepiece(src, ctx),
   'chat-template': (src, ctx) => inspectChatTemplateFile(src, ctx),
   'tokenizer-config': (src, ctx) => inspectChatTemplateFile(src, ctx),
   'huggingface-model-card': (src) => inspectCard(src, 'model'),

@@ -3,7 +3,8 @@ import { createInflateRaw } from 'node:zlib'
 import type { ByteSource } from '../../util/byte-source.js'
 import { checkMembers, isBomb, listZip, openMember, openMemberIgnoringFlags, readMemberHead, ZIP_LIMITS, type ZipListing, type ZipMember } from '../formats/zip.js'
 import { FormatError, truncate } from '../formats/common.js'
-import { inspectPickleStream } from '../pickle-result.js'
+import { inspectPickleStream, pickleResult, torchStorageFacts } from '../pickle-result.js'
+import { scanPickle, type PickleScanResult } from '../pickle/index.js'
 import { BufferByteSource } from '../../util/byte-source.js'
 import { isPickleMember, judgeMember, MAX_NESTING, nestedArchive, pickleByName, type NestedArchive } from './member-kind.js'
 import { ARCHIVE_LIMITS, scanNestedStream, SliceSource, tooDeep } from './tar-members.js'
@@ -54,6 +55,8 @@ export async function scanZipPickles(src: ByteSource, opts: MemberScanOptions): 
   const facts: Facts = {}
   const flagLies: string[] = []
   const code = { bytes: 0, capped: false }
+  const torchMeta: Facts = {}
+  const torchScans: PickleScanResult[] = []
   try {
     const layout = await walkLocalHeaders(src, listing, opts.kind)
     issues.push(...layout.issues)
@@ -91,6 +94,7 @@ export async function scanZipPickles(src: ByteSource, opts: MemberScanOptions): 
       }
       if (skipped) continue
       if (isCode) scanCode(opts.kind, m.name, head, code, issues)
+      if (torch) noteTorchRecord(m.name, head, torchMeta)
       // The central directory's size may lie: fewer bytes than asked is the member's end.
       const judged = await judgeMember(Number.MAX_SAFE_INTEGER, async (max) => (max <= head.length ? head.subarray(0, max) : readMemberHead(listing.zip, m, max, open)))
       if (!isPickleMember(m.name, judged.judgement, torch)) {
@@ -107,7 +111,9 @@ export async function scanZipPickles(src: ByteSource, opts: MemberScanOptions): 
       }
       pickleMembers.push(m.name)
       try {
-        const r = await inspectPickleStream(stream as Readable & AsyncIterable<Buffer>, { ...(opts.framework ? { framework: opts.framework } : {}) }, `member "${m.name}"`)
+        const sr = await scanPickle(stream as Readable & AsyncIterable<Buffer>, { ...(opts.framework ? { framework: opts.framework } : {}) })
+        if (torch) torchScans.push(sr)
+        const r = pickleResult(sr, `member "${m.name}"`)
         issues.push(...r.issues)
         mergeImports(facts, r.facts.pickle_globals)
       } finally {
@@ -137,7 +143,22 @@ export async function scanZipPickles(src: ByteSource, opts: MemberScanOptions): 
   }
   facts.zip_members = listing.members.length
   facts.pickle_members = pickleMembers.length
-  return { facts, issues, members: listing.members.length, pickleMembers }
+  if (!torch) return { facts, issues, members: listing.members.length, pickleMembers }
+  // Storages are counted from the one pickle that names any: two could share storages.
+  const named = torchScans.filter((r) => r.storages.persistentIds > 0)
+  const tensorFacts = named.length === 1 ? torchStorageFacts(named[0]!) : {}
+  return { facts: { framework: 'pytorch', ...torchMeta, ...facts, ...tensorFacts }, issues, members: listing.members.length, pickleMembers }
+}
+
+/** `<archive>/version` and `<archive>/byteorder` (torch.save writes both; `.data/version` in newer archives). */
+const TORCH_RECORD = /^[^/]+\/(?:\.data\/)?(version|byteorder)$/
+
+function noteTorchRecord(name: string, head: Buffer, meta: Facts): void {
+  const rec = TORCH_RECORD.exec(name)?.[1]
+  if (rec === undefined || head.length > 64) return
+  const text = head.toString('latin1').trim()
+  if (rec === 'version' && /^\d{1,9}$/.test(text) && meta.format_version === undefined) meta.format_version = text
+  if (rec === 'byteorder' && (text === 'little' || text === 'big')) meta.byteorder = text
 }
 
 /**

@@ -98,6 +98,8 @@ export interface MachineHost {
   invoked(m: Machine, fn: Val, offset: number): void
   /** A functools.partial is built or rebuilt around `fn` (undefined: a value the machine cannot see). */
   partial(m: Machine, fn: Val | undefined, offset: number): void
+  /** A persistent id (PERSID text, or the BINPERSID value): torch storages are named this way. */
+  persistent(m: Machine, pid: Val): void
 }
 
 /** The memo as the machine uses it (a Map, or a probe's overlay on its parent's). */
@@ -1025,11 +1027,14 @@ export class Machine {
           if (!l) return this.truncated()
           // load_persid decodes the id as strict ASCII
           if (l.text.some((b) => b > 0x7f)) return this.fail('the PERSID argument is not ASCII (CPython: persistent IDs in protocol 0 must be ASCII strings)')
+          h.persistent(this, l.truncated ? STR_LONG : { k: 'str', text: l.text.toString('latin1') })
           if (!this.push(ANY)) return false
           break
         }
         case OP.BINPERSID: {
-          if (!this.pop()) return this.underflow()
+          const pid = this.pop()
+          if (!pid) return this.underflow()
+          h.persistent(this, pid)
           if (!this.push(ANY)) return false
           break
         }

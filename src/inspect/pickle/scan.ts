@@ -19,8 +19,10 @@ import {
 } from './machine.js'
 import { findEmbedded, MAX_INFLATED, type Embedded } from './nested.js'
 import { ChunkStore, Cursor } from './reader.js'
+import { TorchStorages, type TorchStorageSummary } from './torch-storages.js'
 
 export { DEFAULT_LIMITS, type PickleLimits } from './machine.js'
+export type { TorchStorageSummary } from './torch-storages.js'
 
 export interface PickleGlobal {
   module: string
@@ -40,6 +42,10 @@ export interface PickleScanResult {
   complete: boolean
   /** Protocol of the first pickle (null for protocol 0/1 streams without PROTO). */
   protocol: number | null
+  /** Torch storages and tensors named by persistent ids (see torch-storages.ts); main reading only. */
+  storages: TorchStorageSummary
+  /** Legacy torch.save: the protocol version its second pickle holds (1001), else null. */
+  legacyTorchVersion: number | null
   stats: {
     bytesRead: number
     /** Opcodes executed, forks and embedded pickles included (the `maxOpcodes` budget). */
@@ -146,6 +152,8 @@ export class PickleScan implements MachineHost {
   private incomplete = false
   private firstProtocol: number | null = null
   private legacy = false
+  private legacyVersion: number | null = null
+  private readonly torch = new TorchStorages()
   private finished: PickleScanResult | null = null
   /** `__main__` globals (module\0name) the stream calls with arguments of its own. */
   private readonly mainCalls = new Set<string>()
@@ -338,7 +346,12 @@ export class PickleScan implements MachineHost {
     this.active.push({ m: f, gen: f.run() })
   }
 
+  persistent(m: Machine, pid: Val): void {
+    if (!m.isFork && !m.probe) this.torch.persistent(pid)
+  }
+
   invoked(m: Machine, fn: Val, _offset: number): void {
+    if (!m.isFork && !m.probe) this.torch.called(fn)
     if (fn.k === 'global' && isMainGlobal(fn.module)) this.mainCalls.add(`${fn.module}\0${fn.name}`)
     if (fn.k === 'global' && MODEL_CONSTRUCTOR.test(`${fn.module}.${fn.name}`)) this.modelCalls.add(`${fn.module}\0${fn.name}`)
   }
@@ -383,7 +396,7 @@ export class PickleScan implements MachineHost {
         this.legacy = true
         m.stopAfter = 5
       }
-    }
+    } else if (m.pickles === 1 && this.legacy && top.k === 'int' && top.n !== null) this.legacyVersion = Number(top.n)
   }
 
   blob(m: Machine, data: Buffer, truncated: boolean, offset: number): void {
@@ -532,6 +545,8 @@ export class PickleScan implements MachineHost {
       pickles: main.pickles,
       complete,
       protocol: main.pickles > 0 ? this.firstProtocol : main.protocol,
+      storages: this.torch.summary(),
+      legacyTorchVersion: this.legacyVersion,
       stats: { bytesRead: this.store.end, opcodes: this.opcodes, peakBufferedBytes: this.store.peak, legacyTorch: this.legacy }
     }
   }
