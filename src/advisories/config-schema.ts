@@ -1,29 +1,12 @@
 import { z } from 'zod'
+import { httpUrl, isoDate } from '../config/fields.js'
 
 /**
  * The `advisories` block of `.modelgate.yml` (plugged into src/config/schema.ts): where known
  * vulnerabilities come from, which severities fail the gate, and advisories accepted for a reason.
  */
 
-/** `YYYY-MM-DD`, a real calendar day. */
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date as YYYY-MM-DD' })
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), { message: 'expected a real calendar date' })
 
-const httpUrl = z
-  .string()
-  .min(1)
-  .refine(
-    (v) => {
-      try {
-        return /^https?:$/.test(new URL(v).protocol)
-      } catch {
-        return false
-      }
-    },
-    { message: 'expected an http(s) URL such as https://api.osv.dev' }
-  )
 
 const ignoreEntry = z.strictObject({
   /** Advisory id or any of its aliases: GHSA-…, CVE-…, PYSEC-…, OSV id. */
@@ -44,7 +27,7 @@ export const advisoriesSchema = z
     /** `auto`: GitHub's advisory database in the action, the OSV API in the CLI, local records only offline. */
     source: z.enum(['auto', 'github', 'osv', 'files', 'off']).default('auto'),
     /** OSV API base URL (default https://api.osv.dev); `/v1/querybatch` and `/v1/vulns/{id}` live under it. */
-    'osv-url': httpUrl.optional(),
+    'osv-url': httpUrl('https://api.osv.dev').optional(),
     /** Local OSV records (repo-relative): a file with one record or an array, or a folder of records (OSV bulk export). */
     path: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     /** Advisories at or above this severity are errors; below it, warnings (moderate and up) or notes. */

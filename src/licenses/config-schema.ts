@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { httpUrl, isoDate } from '../config/fields.js'
 import { normalizeLicense } from './normalize.js'
 
 /**
@@ -30,11 +31,6 @@ function isSingleLicense(v: string): boolean {
   return n?.state === 'known' && !/ (AND|OR) /.test(n.expression!)
 }
 
-/** `YYYY-MM-DD`, a real calendar day. */
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date as YYYY-MM-DD' })
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), { message: 'expected a real calendar date' })
 
 const kindPolicy = z.strictObject({
   allow: z.array(licenseEntry).optional(),
@@ -58,21 +54,6 @@ const exception = z.strictObject({
     .optional()
 })
 
-/** A package index base URL (http or https). */
-const indexUrl = (example: string) =>
-  z
-    .string()
-    .min(1)
-    .refine(
-      (v) => {
-        try {
-          return /^https?:$/.test(new URL(v).protocol)
-        } catch {
-          return false
-        }
-      },
-      { message: `expected an http(s) URL such as ${example}` }
-    )
 
 export const LICENSES_DEFAULTS = { deny: [], unknown: 'warning' as const, exceptions: [], lookups: false }
 
@@ -91,9 +72,9 @@ export const licensesSchema = z
     /** Ask the package indexes (PyPI, npm) for the licenses of ML dependencies the scan sees; off: they stay unknown, with no finding. */
     lookups: z.boolean().default(false),
     /** PyPI base URL (default https://pypi.org); the JSON API is `{pypi-url}/pypi/{name}/{version}/json`. */
-    'pypi-url': indexUrl('https://pypi.org').optional(),
+    'pypi-url': httpUrl('https://pypi.org').optional(),
     /** npm registry base URL (default https://registry.npmjs.org). */
-    'npm-url': indexUrl('https://registry.npmjs.org').optional()
+    'npm-url': httpUrl('https://registry.npmjs.org').optional()
   })
   .default(LICENSES_DEFAULTS)
 

@@ -1,4 +1,5 @@
 import { tokenizePython } from '../../inventory/code/python-tokens.js'
+import { LineIndex } from '../../inventory/text.js'
 import type { Token } from '../../inventory/code/tokens.js'
 import { truncate } from '../formats/common.js'
 import type { Issue } from '../types.js'
@@ -52,7 +53,7 @@ interface Hit {
 /** Dotted names used in `text` that reach outside TorchScript, first occurrence of each, with 1-based lines. */
 export function dangerousCalls(text: string): { hits: Hit[]; truncated: boolean } {
   const { tokens, truncated } = tokenizePython(text)
-  const lines = lineStarts(text)
+  const lines = new LineIndex(text)
   const seen = new Map<string, Hit>()
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!
@@ -65,7 +66,7 @@ export function dangerousCalls(text: string): { hits: Hit[]; truncated: boolean 
     }
     const dotted = chain.join('.')
     const why = judge(chain, dotted, tokens[j + 1], tokens[i - 1])
-    if (why && !seen.has(dotted)) seen.set(dotted, { name: dotted, why, line: lineOf(lines, t.offset) })
+    if (why && !seen.has(dotted)) seen.set(dotted, { name: dotted, why, line: lines.lineOf(t.offset) })
     i = j
   }
   return { hits: [...seen.values()], truncated }
@@ -102,21 +103,4 @@ function codeIssue(kind: string, member: string, hits: Hit[]): Issue {
 
 function isOp(t: Token | undefined, text: string): boolean {
   return t !== undefined && t.kind === 'op' && t.text === text
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0]
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1)
-  return starts
-}
-
-function lineOf(starts: number[], offset: number): number {
-  let lo = 0
-  let hi = starts.length - 1
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1
-    if (starts[mid]! <= offset) lo = mid
-    else hi = mid - 1
-  }
-  return lo + 1
 }
